@@ -1,0 +1,74 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generators.Diagnostics;
+
+/// <summary>Every diagnostic RnnGen reports. IDs are stable: never reuse or renumber one.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Cells = "RnnGen.Cells";
+
+    public static readonly DiagnosticDescriptor CellMustBePartial = new(
+        "RNNG001", "Recurrent cell must be a partial class",
+        "The recurrent cell '{0}' must be a non-generic, non-static partial class{1}: add the 'partial' modifier so that RnnGen can generate its forward and backward passes",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MissingStep = new(
+        "RNNG002", "Recurrent cell has no Step method",
+        "The recurrent cell '{0}' has no Step method: declare 'Vec Step(Vec x, Vec h)' (or '(Vec h, Vec c) Step(Vec x, Vec h, Vec c)' for several states)",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidStepSignature = new(
+        "RNNG003", "Step method has an invalid signature",
+        "The Step method of '{0}' has an invalid signature: {1}",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = new(
+        "RNNG004", "Unsupported statement in a cell's Step method",
+        "'{0}' is not supported in a Step method: use only 'var name = expression;' declarations and one final 'return'",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = new(
+        "RNNG005", "Unsupported expression in a cell's Step method",
+        "'{0}' is not supported in a Step method: {1}",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidAssignment = new(
+        "RNNG006", "Assignment in a cell's Step method",
+        "'{0}' cannot be assigned in a Step method: parameters, fields and locals are single-assignment; declare a new local with 'var' instead",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ShapeMismatch = new(
+        "RNNG007", "Operands of different sizes",
+        "'{0}' combines a {1}-sized operand with a {2}-sized one; operands of an elementwise operation must have the same size",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightUsedWithTwoSizes = new(
+        "RNNG008", "Weight used against operands of two sizes",
+        "Weight '{0}' is multiplied by a {1}-sized operand here but by a {2}-sized operand elsewhere; a weight has one shape, so use a separate weight",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ReturnedStateWrongSize = new(
+        "RNNG009", "Returned state has the wrong size",
+        "The returned state '{0}' is {1}-sized, but states are hidden-sized; multiply by a weight or combine with hidden-sized values",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnusedParameter = new(
+        "RNNG010", "Cell parameter is never used",
+        "The parameter '{0}' is declared but never used in Step; remove it or use it, since an unused parameter is trained for nothing",
+        Cells, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InternalError = new(
+        "RNNG011", "RnnGen internal error",
+        "RnnGen failed while generating '{0}': {1}. Please report this with the cell's declaration.",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidPack = new(
+        "RNNG012", "Packed parameters do not fit together",
+        "The parameters packed as '{0}' must all be weights or all biases, of one shape: {1}",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InputMisuse = new(
+        "RNNG013", "Cell input used other than in a weight product",
+        "The input '{0}' can only be multiplied by a weight ('W * {0}'); it is input-sized, so use 'W * {0}' to bring it to the hidden size first",
+        Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}

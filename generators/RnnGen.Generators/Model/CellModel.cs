@@ -1,0 +1,68 @@
+using System.Linq;
+using RnnGen.Generators.Diagnostics;
+
+namespace RnnGen.Generators.Model;
+
+/// <summary>The operations of the cell IR. Leaves read a value that exists before a step's elementwise math runs.</summary>
+internal enum NodeKind
+{
+    // Leaves
+    Input,      // the cell's input x at this step
+    State,      // state StateIndex at the start of this step
+    Bias,       // a Bias parameter (Param)
+    Constant,   // a scalar literal (Value)
+    MatVec,     // Param (a Weight) times operand A: computed by a matrix product, not elementwise
+
+    // Elementwise, over the hidden dimension
+    Add, Subtract, Multiply, Negate,
+    Sigmoid, Tanh, Relu, Exp,
+    LayerNorm,  // LayerNorm(A) with gain Param and bias Param2: a reduction over the row
+    Identity,   // a copy: materialises a leaf where an elementwise value is required
+    Output,     // the next value of state StateIndex
+}
+
+/// <summary>The size class of a value: sizes are symbolic, since a cell is used at any input and hidden size.</summary>
+internal enum Size { Scalar, Input, Hidden }
+
+/// <summary>
+/// One SSA value of a cell's step. Nodes are numbered in evaluation order, so every operand has a
+/// smaller id than its user.
+/// </summary>
+internal sealed record Node(int Id, NodeKind Kind, int A = -1, int B = -1, int Param = -1, int Param2 = -1,
+    int StateIndex = -1, double Value = 0, string? Name = null, LocationInfo? Location = null)
+{
+    public bool IsLeaf => Kind is NodeKind.Input or NodeKind.State or NodeKind.Bias or NodeKind.Constant or NodeKind.MatVec;
+    public bool IsElementwise => !IsLeaf;
+}
+
+internal enum ParameterKind { Weight, Bias }
+
+/// <summary>A learned field of the cell. <see cref="Pack"/> names the tensor it is stacked into, if any.</summary>
+internal sealed record ParameterModel(string Field, ParameterKind Kind, string? Pack, LocationInfo? Location)
+{
+    /// <summary>For a weight, the size of the vectors it multiplies (set by the shape checker); a bias is one column.</summary>
+    public Size Columns { get; init; } = Size.Hidden;
+    /// <summary>Whether the parameter is the gain of a LayerNorm, which starts at one.</summary>
+    public bool IsGain { get; init; }
+    /// <summary>Whether the parameter is the bias of a LayerNorm, which starts at zero.</summary>
+    public bool IsNormBias { get; init; }
+}
+
+/// <summary>Everything the generator knows about one cell after parsing: plain values only.</summary>
+internal sealed record CellModel(
+    string? Namespace,
+    EquatableArray<string> ContainingTypes,   // names of enclosing partial classes, outermost first
+    string TypeName,
+    string Accessibility,
+    string InputName,
+    EquatableArray<string> StateNames,
+    EquatableArray<ParameterModel> Parameters,
+    EquatableArray<Node> Nodes,
+    EquatableArray<int> Outputs,              // node id of each returned state, in state order
+    EquatableArray<string> Equations)         // the Step body, a statement a line, for comments
+{
+    public string FullName => string.Join(".", new[] { Namespace }.Concat(ContainingTypes).Concat(new[] { TypeName }).Where(n => !string.IsNullOrEmpty(n)));
+}
+
+/// <summary>The result of one pipeline stage: a value (absent when an error stops the cell) and the diagnostics so far.</summary>
+internal sealed record StageResult<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnostics) where T : class;

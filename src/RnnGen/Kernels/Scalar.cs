@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace RnnGen.Kernels;
+
+/// <summary>One element: the tail of a row that does not fill a vector, and the path for machines without SIMD.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct Scalar<T>(T value) : ISimd<Scalar<T>, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public readonly T Value = value;
+
+    public static int Count => 1;
+    public static Scalar<T> Zero => default;
+    public static Scalar<T> Constant(double value) => new(T.CreateTruncating(value));
+    public static Scalar<T> Splat(T value) => new(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Scalar<T> Load(ReadOnlySpan<T> source, int index) => new(source[index]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Span<T> destination, int index, Scalar<T> value) => destination[index] = value.Value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTo(Span<T> destination, int index, Scalar<T> value) => destination[index] += value.Value;
+
+    public static Scalar<T> operator +(Scalar<T> a, Scalar<T> b) => new(a.Value + b.Value);
+    public static Scalar<T> operator -(Scalar<T> a, Scalar<T> b) => new(a.Value - b.Value);
+    public static Scalar<T> operator *(Scalar<T> a, Scalar<T> b) => new(a.Value * b.Value);
+    public static Scalar<T> operator -(Scalar<T> a) => new(-a.Value);
+
+    public static Scalar<T> Exp(Scalar<T> a) => new(T.Exp(a.Value));
+    public static Scalar<T> Sigmoid(Scalar<T> a) => new(T.One / (T.One + T.Exp(-a.Value)));
+    // Same formula as the vector paths, so a row's tail rounds like its body.
+    public static Scalar<T> Tanh(Scalar<T> a)
+    {
+        var two = T.CreateTruncating(2);
+        return new(T.One - two / (T.Exp(a.Value + a.Value) + T.One));
+    }
+    public static Scalar<T> Relu(Scalar<T> a) => new(T.Max(a.Value, T.Zero));
+    public static Scalar<T> Positive(Scalar<T> a) => new(a.Value > T.Zero ? T.One : T.Zero);
+    public static T Sum(Scalar<T> a) => a.Value;
+}
