@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace RnnGen.Kernels;
 
@@ -15,6 +16,21 @@ public static class Gemm
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, Span<double> c, int ldc, bool accumulate) =>
         Reference(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+
+    /// <summary>The float or double product, for code generic over the element type (generated cells).</summary>
+    public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            Multiply(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
+                MemoryMarshal.Cast<T, float>(c), ldc, accumulate);
+        else if (typeof(T) == typeof(double))
+            Multiply(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
+                MemoryMarshal.Cast<T, double>(c), ldc, accumulate);
+        else
+            throw new NotSupportedException($"Gemm supports float and double, not {typeof(T).Name}.");
+    }
 
     /// <summary>The textbook triple loop: the yardstick the fast paths are tested against.</summary>
     internal static void Reference<T>(bool transposeA, bool transposeB, int m, int n, int k,
