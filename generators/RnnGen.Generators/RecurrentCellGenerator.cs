@@ -1,7 +1,14 @@
+using System;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using RnnGen.Generators.Analysis;
+using RnnGen.Generators.Diagnostics;
+using RnnGen.Generators.Differentiation;
+using RnnGen.Generators.Emit;
 using RnnGen.Generators.Model;
 using RnnGen.Generators.Parsing;
+using RnnGen.Generators.Planning;
 
 namespace RnnGen.Generators;
 
@@ -17,17 +24,66 @@ public sealed class RecurrentCellGenerator : IIncrementalGenerator
     {
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName("RnnGen.RecurrentCellAttribute",
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (node, _) => node is ClassDeclarationSyntax,
                 static (ctx, ct) => CellParser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
-        var checkedCells = parsed.Select(static (p, _) => ShapeChecker.Check(p)).WithTrackingName(TrackingNames.Check);
+        var checkedCells = parsed
+            .Select(static (p, _) => ShapeChecker.Check(p))
+            .WithTrackingName(TrackingNames.Check);
 
-        context.RegisterSourceOutput(checkedCells, static (spc, result) =>
+        var gradients = checkedCells
+            .Select(static (c, _) => Stage.Run(c, static cell => Differentiator.Differentiate(Normalizer.Normalize(cell))))
+            .WithTrackingName(TrackingNames.Differentiate);
+
+        var plans = gradients
+            .Select(static (g, _) => Stage.Run(g, Planner.Plan))
+            .WithTrackingName(TrackingNames.Plan);
+
+        var sources = plans
+            .Select(static (p, _) => Stage.Run(p, static plan => new GeneratedSource(plan.Cell.FullName + ".g.cs", CellEmitter.Emit(plan))))
+            .WithTrackingName(TrackingNames.Emit);
+
+        context.RegisterSourceOutput(sources, static (spc, result) =>
         {
             foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            if (result.Value is { } source) spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
         });
     }
+}
+
+/// <summary>The text of one generated file.</summary>
+internal sealed record GeneratedSource(string HintName, string Text);
+
+/// <summary>Runs one stage; an unexpected exception becomes diagnostic RNNG011 on the cell instead of a bare CS8785.</summary>
+internal static class Stage
+{
+    public static StageResult<TOut> Run<TIn, TOut>(StageResult<TIn> input, Func<TIn, TOut> stage)
+        where TIn : class where TOut : class
+    {
+        if (input.Value is null) return new StageResult<TOut>(null, input.Diagnostics);
+        try
+        {
+            return new StageResult<TOut>(stage(input.Value), input.Diagnostics);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var cell = CellOf(input.Value);
+            var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>(input.Diagnostics)
+            {
+                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, cell?.Location, cell?.TypeName ?? "?", e.GetType().Name + ": " + e.Message),
+            };
+            return new StageResult<TOut>(null, diagnostics.ToEquatableArray());
+        }
+    }
+
+    private static CellModel? CellOf(object value) => value switch
+    {
+        CellModel c => c,
+        CellGradient g => g.Cell,
+        CellPlan p => p.Cell,
+        _ => null,
+    };
 }
 
 /// <summary>The names of the pipeline steps, for incrementality tests.</summary>

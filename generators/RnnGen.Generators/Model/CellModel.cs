@@ -59,7 +59,8 @@ internal sealed record CellModel(
     EquatableArray<ParameterModel> Parameters,
     EquatableArray<Node> Nodes,
     EquatableArray<int> Outputs,              // node id of each returned state, in state order
-    EquatableArray<string> Equations)         // the Step body, a statement a line, for comments
+    EquatableArray<string> Equations,         // the Step body, a statement a line, for comments
+    LocationInfo? Location)                   // the class name, where internal errors are reported
 {
     public string FullName => string.Join(".", new[] { Namespace }.Concat(ContainingTypes).Concat(new[] { TypeName }).Where(n => !string.IsNullOrEmpty(n)));
 }

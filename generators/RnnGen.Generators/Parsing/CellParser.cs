@@ -115,7 +115,8 @@ internal sealed class CellParser
             _parameters.ToEquatableArray(),
             _nodes.ToEquatableArray(),
             outputs.ToEquatableArray(),
-            equations.ToEquatableArray());
+            equations.ToEquatableArray(),
+            LocationInfo.From(declaration.Identifier));
     }
 
     // Parameters are the instance fields of type Weight or Bias, in declaration order.

@@ -1,0 +1,127 @@
+namespace RnnGen.Tests.Cells;
+
+/// <summary>
+/// The generated backward pass against central finite differences of the generated forward pass, in
+/// double precision: every parameter, every input element and every initial state element.
+/// </summary>
+public class GradientCheckTests
+{
+    public static TheoryData<string, int> Cases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var cell in new[] { "SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell" })
+            foreach (int seed in new[] { 1, 2, 3 })
+                data.Add(cell, seed);
+        return data;
+    }
+
+    public static IRecurrentCell Create(string name, int input, int hidden) => name switch
+    {
+        "SimpleRnn" => new RnnGen.Cells.SimpleRnn(input, hidden),
+        "Gru" => new RnnGen.Cells.Gru(input, hidden),
+        "Lstm" => new RnnGen.Cells.Lstm(input, hidden),
+        "Mgu" => new Mgu(input, hidden),
+        "TwoStateCell" => new TwoStateCell(input, hidden),
+        "NormCell" => new NormCell(input, hidden),
+        "BiasGateCell" => new BiasGateCell(input, hidden),
+        "ReluCell" => new ReluCell(input, hidden),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Analytic_gradients_match_central_differences(string name, int seed)
+    {
+        // hidden 11 = one 8-wide double vector plus a 3-element scalar tail: both code paths are checked.
+        const int input = 3, hidden = 11, steps = 5, batch = 2;
+        var cell = Create(name, input, hidden);
+        var random = new Random(seed);
+        var parameters = new double[cell.ParameterCount];
+        cell.Initialize(parameters, random);
+        for (int i = 0; i < parameters.Length; i++) parameters[i] += (random.NextDouble() - 0.5) * 0.4; // move gains and biases off their start
+        var inputs = Random(random, steps * batch * input);
+        var states = Random(random, cell.StateCount * batch * hidden);
+        var outputWeights = Random(random, steps * batch * hidden);
+        var finalWeights = Random(random, cell.StateCount * batch * hidden);
+
+        var problem = new Problem(cell, steps, batch, outputWeights, finalWeights);
+        var dParameters = new double[parameters.Length];
+        var dInputs = new double[inputs.Length];
+        var dStates = new double[states.Length];
+        problem.Gradients(parameters, inputs, states, dParameters, dInputs, dStates);
+
+        AssertMatches(name, "parameters", dParameters, parameters, v => problem.Loss(v, inputs, states), cell);
+        AssertMatches(name, "inputs", dInputs, inputs, v => problem.Loss(parameters, v, states), null);
+        AssertMatches(name, "initial states", dStates, states, v => problem.Loss(parameters, inputs, v), null);
+    }
+
+    private static void AssertMatches(string cellName, string what, double[] analytic, double[] point, Func<double[], double> loss, IRecurrentCell? cell)
+    {
+        const double h = 1e-5;
+        var numeric = new double[point.Length];
+        for (int i = 0; i < point.Length; i++)
+        {
+            double saved = point[i];
+            point[i] = saved + h;
+            double plus = loss(point);
+            point[i] = saved - h;
+            double minus = loss(point);
+            point[i] = saved;
+            numeric[i] = (plus - minus) / (2 * h);
+        }
+        if (cell is null)
+        {
+            AssertClose(cellName, what, analytic, numeric, 0, analytic.Length);
+            return;
+        }
+        // Per tensor, so that a small tensor's error is not hidden by a large one's scale.
+        foreach (var p in cell.Parameters)
+            AssertClose(cellName, p.Name, analytic, numeric, p.Offset, p.Length);
+    }
+
+    private static void AssertClose(string cellName, string what, double[] analytic, double[] numeric, int offset, int length)
+    {
+        double diff = 0, scale = 0;
+        int worst = -1;
+        for (int i = offset; i < offset + length; i++)
+        {
+            double d = Math.Abs(analytic[i] - numeric[i]);
+            if (d > diff) (diff, worst) = (d, i);
+            scale = Math.Max(scale, Math.Max(Math.Abs(analytic[i]), Math.Abs(numeric[i])));
+        }
+        Assert.True(scale > 1e-8, $"{cellName} {what}: gradient is identically zero, which the check cannot distinguish from a bug");
+        double relative = diff / scale;
+        Assert.True(relative <= 1e-6,
+            $"{cellName} {what}: relative error {relative:E2} (element {worst}: analytic {analytic[worst]:R}, numeric {numeric[worst]:R})");
+    }
+
+    private static double[] Random(Random random, int length)
+    {
+        var values = new double[length];
+        for (int i = 0; i < length; i++) values[i] = random.NextDouble() * 2 - 1;
+        return values;
+    }
+
+    /// <summary>L = Σ outputs · R + Σ finalStates · S, for fixed random R and S.</summary>
+    private sealed class Problem(IRecurrentCell cell, int steps, int batch, double[] outputWeights, double[] finalWeights)
+    {
+        private readonly CellTape<double> _tape = new();
+        private readonly double[] _outputs = new double[steps * batch * cell.HiddenSize];
+        private readonly double[] _final = new double[cell.StateCount * batch * cell.HiddenSize];
+
+        public double Loss(double[] parameters, double[] inputs, double[] states)
+        {
+            cell.Forward(parameters, inputs, states, _outputs, _final, _tape, steps, batch);
+            double loss = 0;
+            for (int i = 0; i < _outputs.Length; i++) loss += _outputs[i] * outputWeights[i];
+            for (int i = 0; i < _final.Length; i++) loss += _final[i] * finalWeights[i];
+            return loss;
+        }
+
+        public void Gradients(double[] parameters, double[] inputs, double[] states, double[] dParameters, double[] dInputs, double[] dStates)
+        {
+            Loss(parameters, inputs, states);
+            cell.Backward(parameters, inputs, _tape, outputWeights, finalWeights, dParameters, dInputs, dStates);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using static RnnGen.Ops;
+
+namespace RnnGen.Tests.Cells;
+
+// Custom cells declared with the DSL, covering what the built-in cells do not.
+
+/// <summary>The minimal gated unit of DESIGN §1: a product of an intermediate value (f * h), so two product levels.</summary>
+[RecurrentCell]
+public partial class Mgu
+{
+    Weight Wf, Wh;
+    Weight Uf, Uh;
+    Bias bf, bh;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var f = Sigmoid(Wf * x + Uf * h + bf);
+        var candidate = Tanh(Wh * x + Uh * (f * h) + bh);
+        return (1 - f) * h + f * candidate;
+    }
+}
+
+/// <summary>Two states, one weight used against both, a state returned through Exp and a negation.</summary>
+[RecurrentCell]
+public partial class TwoStateCell
+{
+    Weight Wa, Wo;
+    Weight U;
+    Bias ba, bo;
+
+    (Vec h, Vec m) Step(Vec x, Vec h, Vec m)
+    {
+        var a = Tanh(Wa * x + U * h + ba);
+        var keep = Sigmoid(U * m - bo);
+        var mNext = keep * m + (1 - keep) * a;
+        return (Tanh(mNext) * Sigmoid(Wo * x + bo) - 0.1f * Exp(-(h * h)), mNext);
+    }
+}
+
+/// <summary>A layer-normalised recurrence, with a second LayerNorm on an intermediate value.</summary>
+[RecurrentCell]
+public partial class NormCell
+{
+    Weight W, U, V;
+    Bias gain, shift, gain2, shift2, b;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var pre = LayerNorm(W * x + U * h, gain, shift);
+        var a = Tanh(pre + b);
+        return LayerNorm(a * h + V * a, gain2, shift2);
+    }
+}
+
+/// <summary>An elementwise product of a Bias parameter and a state.</summary>
+[RecurrentCell]
+public partial class BiasGateCell
+{
+    Weight W, U;
+    Bias decay, b;
+
+    Vec Step(Vec x, Vec h) => Tanh(W * x + decay * h + U * h + b);
+}
+
+/// <summary>Relu, with a leaky residual so that the state stays bounded.</summary>
+[RecurrentCell]
+public partial class ReluCell
+{
+    Weight W, U;
+    Bias b;
+
+    Vec Step(Vec x, Vec h) => 0.5f * Relu(W * x + U * h + b) + 0.5f * h;
+}
