@@ -1,0 +1,8 @@
+namespace RnnGen;
+
+/// <summary>How a vocabulary cuts text into tokens.</summary>
+public enum VocabularyKind
+{
+    Characters,
+    Words,
+}
