@@ -82,6 +82,8 @@ internal static class Stage
         CellModel c => c,
         CellGradient g => g.Cell,
         CellPlan p => p.Cell,
+        Topology.LanguageModelModel m => new CellModel(m.Namespace, m.ContainingTypes, m.TypeName, "", "", EquatableArray<string>.Empty,
+            EquatableArray<ParameterModel>.Empty, EquatableArray<Node>.Empty, EquatableArray<int>.Empty, EquatableArray<string>.Empty, null),
         _ => null,
     };
 }
@@ -94,4 +96,6 @@ public static class TrackingNames
     public const string Differentiate = nameof(Differentiate);
     public const string Plan = nameof(Plan);
     public const string Emit = nameof(Emit);
+    public const string ParseModel = nameof(ParseModel);
+    public const string EmitModel = nameof(EmitModel);
 }

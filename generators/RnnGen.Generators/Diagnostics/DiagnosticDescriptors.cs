@@ -71,4 +71,31 @@ internal static class DiagnosticDescriptors
         "RNNG013", "Cell input used other than in a weight product",
         "The input '{0}' can only be multiplied by a weight ('W * {0}'); it is input-sized, so use 'W * {0}' to bring it to the hidden size first",
         Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private const string Models = "RnnGen.Models";
+
+    public static readonly DiagnosticDescriptor ModelMustBePartial = new(
+        "RNNG020", "Language model must be a partial class",
+        "The language model '{0}' must be a non-generic, non-static partial class{1} without a base class of its own: RnnGen adds LanguageModel as its base",
+        Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ModelHasNoLayers = new(
+        "RNNG021", "Language model has no layers",
+        "The language model '{0}' has no layers: add at least one [Layer(typeof(Cells.Gru), Hidden = 256)]",
+        Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayerIsNotACell = new(
+        "RNNG022", "Layer type is not a recurrent cell",
+        "'{0}' is not a recurrent cell: a layer's type must be a class marked [RecurrentCell], such as Cells.Gru or Cells.Lstm",
+        Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = new(
+        "RNNG023", "Size must be positive",
+        "{0} is {1}, but it must be a positive number of units",
+        Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DropoutOutOfRange = new(
+        "RNNG024", "Dropout out of range",
+        "Dropout is {0}, but it must be at least 0 and less than 1 (it is the probability of zeroing a unit)",
+        Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

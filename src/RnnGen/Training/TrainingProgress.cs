@@ -1,0 +1,26 @@
+namespace RnnGen;
+
+/// <summary>A snapshot of training, reported through <see cref="TrainingOptions.Progress"/>.</summary>
+public sealed record TrainingProgress(
+    int Epoch,                 // from 1
+    long Step,                 // optimiser steps so far
+    double EpochFraction,      // how far through the current epoch
+    float Loss,                // training loss, smoothed over recent windows
+    double TokensPerSecond,
+    TimeSpan Elapsed,
+    TimeSpan? Remaining,       // estimated, when a budget or epoch count bounds the run
+    float LearningRate,
+    EpochResult? Validation);  // set when this report follows a validation
+
+/// <summary>What one validation measured. Perplexity is exp(loss); bits per token is loss / ln 2.</summary>
+public sealed record EpochResult(int Epoch, long Step, double EpochFraction, float TrainLoss, float ValidationLoss, long Tokens, TimeSpan Elapsed, float LearningRate)
+{
+    public double Perplexity => Math.Exp(ValidationLoss);
+    public double BitsPerToken => ValidationLoss / Math.Log(2);
+}
+
+/// <summary>Every validation of a run, in order, and why it stopped.</summary>
+public sealed record TrainingHistory(IReadOnlyList<EpochResult> Results, string StopReason)
+{
+    public EpochResult? Best => Results.Count == 0 ? null : Results.MinBy(r => r.ValidationLoss);
+}
