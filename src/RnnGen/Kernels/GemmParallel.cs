@@ -51,6 +51,18 @@ internal static class GemmParallel
             ExceptionDispatchInfo.Throw(error);
     }
 
+    /// <summary>Bytes the workers have allocated so far (as of their last finished job): lets tests check that
+    /// the threads doing the work allocate nothing without counting the rest of the process.</summary>
+    internal static long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (var w in s_workers) sum += Volatile.Read(ref w.AllocatedBytes);
+            return sum;
+        }
+    }
+
     private static void EnsureWorkers(int count)
     {
         if (s_workers.Length >= count)
@@ -65,6 +77,7 @@ internal static class GemmParallel
     private sealed class Worker
     {
         public readonly SemaphoreSlim Wake = new(0);
+        public long AllocatedBytes;
         private readonly int _part;
 
         public Worker(int part)
@@ -92,6 +105,7 @@ internal static class GemmParallel
                 }
                 finally
                 {
+                    Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                     Interlocked.Decrement(ref s_pending);
                 }
             }
