@@ -5,7 +5,7 @@ using RnnGen.Kernels;
 namespace RnnGen.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project benchmarks/RnnGen.Benchmarks -- gemm [samples]`: the FMA peak of
+/// `dotnet run -c Release --project benchmarks/RnnGen.Benchmarks -- gemm [samples] [shape filter]`: the FMA peak of
 /// one and two cores, then each shape's GFLOP/s (median of several timed samples) on 1 and 2 threads,
 /// as a fraction of the matching peak, next to the textbook triple loop the runtime used before.
 /// </summary>
@@ -14,13 +14,14 @@ public static class GemmHarness
     public static void Run(string[] args)
     {
         int samples = args.Length > 0 ? int.Parse(args[0]) : 9;
+        string filter = args.Length > 1 ? args[1] : "";
         Console.WriteLine($"{Environment.ProcessorCount} cores, Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, {samples} samples per figure (medians)");
         double peak1 = Median(samples, () => FmaPeak.Measure(1));
         double peak2 = Median(samples, () => FmaPeak.Measure(2));
         Console.WriteLine($"FMA peak (fp32, Vector512): 1 core {peak1:F1} GFLOP/s, 2 cores {peak2:F1} GFLOP/s");
         Console.WriteLine();
         Console.WriteLine($"{"shape",-44} {"1 thread",18} {"2 threads",18} {"reference loop",15}");
-        foreach (var shape in GemmShape.All)
+        foreach (var shape in GemmShape.All.Where(s => s.Name.Contains(filter, StringComparison.Ordinal)))
         {
             var ops = new GemmOperands(shape);
             double g1 = Measure(ops, 1, samples);
