@@ -89,7 +89,7 @@ internal static unsafe class GemmDriver
                 {
                     int mc = Math.Min(mcMax, m - ic);
                     T* aBlock = g.TransposeA ? g.A + pc * g.Lda + ic : g.A + ic * g.Lda + pc;
-                    GemmPacking.PackA(g.TransposeA, mc, kc, aBlock, g.Lda, packA, mr);
+                    GemmPacking.PackA<T, TV>(g.TransposeA, mc, kc, aBlock, g.Lda, packA);
 
                     for (int jr = 0; jr < nc; jr += nr)
                     {

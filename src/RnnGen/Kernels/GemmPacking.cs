@@ -17,9 +17,11 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[rows, kc] (rows starting at op(A) row 0 of <paramref name="a"/>, columns at k offset 0)
     /// into ceil(rows / mr) panels of kc x mr.
     /// </summary>
-    public static void PackA<T>(bool transposeA, int rows, int kc, T* a, nint lda, T* dst, int mr)
+    public static void PackA<T, TV>(bool transposeA, int rows, int kc, T* a, nint lda, T* dst)
         where T : unmanaged, INumber<T>
+        where TV : struct, IGemmVector<TV, T>
     {
+        int mr = TV.Rows;
         for (int i0 = 0; i0 < rows; i0 += mr)
         {
             int h = Math.Min(mr, rows - i0);
@@ -27,6 +29,13 @@ internal static unsafe class GemmPacking
             {
                 // A stored [k, m]: the mr values of one k step are already adjacent.
                 T* src = a + i0;
+                if (h == mr)
+                {
+                    // A constant-size copy: the JIT emits a couple of vector moves.
+                    for (int p = 0; p < kc; p++, src += lda, dst += mr)
+                        Unsafe.CopyBlockUnaligned(dst, src, (uint)(TV.Rows * sizeof(T)));
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, src += lda, dst += mr)
                 {
                     int i = 0;
