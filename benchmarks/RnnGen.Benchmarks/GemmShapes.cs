@@ -11,8 +11,6 @@ public sealed record GemmShape(string Name, int M, int N, int K, bool TransposeA
     [
         new("512^3", 512, 512, 512),
         new("1024^3", 1024, 1024, 1024),
-        new("x512^3 tA", 512, 512, 512, TransposeA: true),
-        new("x512^3 tB", 512, 512, 512, TransposeB: true),
         new("[2048x64]·[64x384] input projection", 2048, 384, 64),
         new("[32x128]·[128x384] recurrent step", 32, 384, 128),
         new("[32x512]·[512x1536] recurrent step", 32, 1536, 512),
