@@ -1,0 +1,14 @@
+using BenchmarkDotNet.Running;
+using RnnGen.Benchmarks;
+
+// `-- gemm`: the GEMM throughput harness (FMA peak, GFLOP/s per shape, medians).
+// `-- bdn [BenchmarkDotNet args]` or any other args: the BenchmarkDotNet suites.
+if (args.Length > 0 && args[0] == "gemm")
+{
+    GemmHarness.Run(args.Skip(1).ToArray());
+    return;
+}
+string[] rest = args.Length > 0 && args[0] == "bdn" ? args.Skip(1).ToArray() : args;
+if (rest.Length == 0)
+    rest = ["--filter", "*"];
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(rest);

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// A small pool of persistent worker threads that run the parts of one split product. The caller runs
+/// part 0 itself and waits for the rest. Nothing is allocated per call: the work is a cached delegate
+/// reading its arguments from static fields, and the workers are woken through semaphores. After a job a
+/// worker spins briefly before sleeping, so the per-time-step products of a recurrence find it awake.
+/// One product at a time uses the pool; a concurrent caller simply runs single-threaded.
+/// </summary>
+internal static class GemmParallel
+{
+    private static readonly Lock s_gate = new();
+    private static Worker[] s_workers = [];
+    private static Action<int>? s_body;
+    private static int s_pending;
+    private static Exception? s_error;
+
+    /// <summary>How long an idle worker keeps polling before it blocks: about one recurrent time step.</summary>
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+
+    /// <summary>Takes the pool for one job; false when another product holds it.</summary>
+    public static bool TryEnter() => s_gate.TryEnter();
+
+    public static void Exit() => s_gate.Exit();
+
+    /// <summary>Runs body(0) .. body(parts - 1) concurrently, part 0 on the caller; the pool must be held.</summary>
+    public static void Run(int parts, Action<int> body)
+    {
+        EnsureWorkers(parts - 1);
+        s_body = body;
+        s_error = null;
+        Volatile.Write(ref s_pending, parts - 1);
+        for (int w = 0; w < parts - 1; w++)
+            s_workers[w].Wake.Release();
+        try
+        {
+            body(0);
+        }
+        finally
+        {
+            // The workers hold pointers into the caller's pinned operands: never return before they finish.
+            SpinWait spin = default;
+            while (Volatile.Read(ref s_pending) != 0)
+                spin.SpinOnce(sleep1Threshold: -1);
+            s_body = null;
+        }
+        if (s_error is { } error)
+            ExceptionDispatchInfo.Throw(error);
+    }
+
+    /// <summary>Bytes the workers have allocated so far (as of their last finished job): lets tests check that
+    /// the threads doing the work allocate nothing without counting the rest of the process.</summary>
+    internal static long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (var w in s_workers) sum += Volatile.Read(ref w.AllocatedBytes);
+            return sum;
+        }
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        if (s_workers.Length >= count)
+            return;
+        var workers = new Worker[count];
+        Array.Copy(s_workers, workers, s_workers.Length);
+        for (int i = s_workers.Length; i < count; i++)
+            workers[i] = new Worker(i + 1);
+        s_workers = workers;
+    }
+
+    private sealed class Worker
+    {
+        public readonly SemaphoreSlim Wake = new(0);
+        public long AllocatedBytes;
+        private readonly int _part;
+
+        public Worker(int part)
+        {
+            _part = part;
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"RnnGen GEMM worker {part}" };
+            thread.Start();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                long until = Stopwatch.GetTimestamp() + s_spinTicks;
+                while (Wake.CurrentCount == 0 && Stopwatch.GetTimestamp() < until)
+                    Thread.SpinWait(8);
+                Wake.Wait();
+                try
+                {
+                    s_body!(_part);
+                }
+                catch (Exception e)
+                {
+                    s_error = e;
+                }
+                finally
+                {
+                    Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                    Interlocked.Decrement(ref s_pending);
+                }
+            }
+        }
+    }
+}
