@@ -51,7 +51,6 @@ public sealed class Trainer
         double smoothed = double.NaN;
         var lastReport = TimeSpan.Zero;
         string? lastGood = o.CheckpointPath is not null && File.Exists(o.CheckpointPath) && o.ResumeFrom is not null ? o.CheckpointPath : null;
-        int validateEvery = Math.Max(1, batches.WindowsPerEpoch / o.ValidationsPerEpoch);
         _model.Training = true;
 
         for (int epoch = position.Epoch; epoch <= o.Epochs; epoch++)
@@ -79,7 +78,10 @@ public sealed class Trainer
                 double fraction = (window + 1) / (double)batches.WindowsPerEpoch;
                 var progressPosition = new Position(epoch, window + 1, position.Tokens, Elapsed(), position.Best, position.SinceBest);
 
-                if (last || budgetSpent || (window + 1) % validateEvery == 0)
+                // ValidationsPerEpoch evenly spaced validations, the last one at the end of the epoch.
+                int perEpoch = o.ValidationsPerEpoch, windows = batches.WindowsPerEpoch;
+                bool due = (long)(window + 1) * perEpoch / windows > (long)window * perEpoch / windows;
+                if (last || budgetSpent || due)
                 {
                     var result = Validate(validation, epoch, fraction, (float)smoothed, progressPosition);
                     if (result is not null)
