@@ -3,6 +3,13 @@ using RnnGen.Benchmarks;
 
 // `-- gemm`: the GEMM throughput harness (FMA peak, GFLOP/s per shape, medians).
 // `-- bdn [BenchmarkDotNet args]` or any other args: the BenchmarkDotNet suites.
+// `-- train [config...] [--no-torch] [--repeats N]`: training, inference and generation throughput of the
+// reference configurations, against PyTorch in the same run.
+if (args.Length > 0 && args[0] == "train")
+{
+    TrainingHarness.Run(args.Skip(1).ToArray());
+    return;
+}
 if (args.Length > 0 && args[0] == "gemm")
 {
     GemmHarness.Run(args.Skip(1).ToArray());
