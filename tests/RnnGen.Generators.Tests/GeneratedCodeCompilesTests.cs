@@ -83,4 +83,25 @@ public sealed class GeneratedCodeCompilesTests
             }
             """).ShouldSucceed();
     }
+
+    [Fact]
+    public void A_cell_with_an_unused_parameter_gets_only_RNNG010_and_no_assigned_but_never_used_warning()
+    {
+        // Regression: the generated constructor assigned every DSL field, so an unused one raised CS0414 beside RNNG010.
+        var run = CellCompiler.Run("""
+            using RnnGen;
+            using static RnnGen.Ops;
+
+            [RecurrentCell]
+            internal partial class Spare
+            {
+                Weight W, U, unusedWeight;
+                Bias b, unusedBias;
+                Vec Step(Vec x, Vec h) => Tanh(W * x + U * h + b);
+            }
+            """).ShouldSucceed(allowedIds: "RNNG010");
+
+        Assert.Equal(new[] { "RNNG010", "RNNG010" }, run.GeneratorDiagnostics.Select(d => d.Id));
+        Assert.DoesNotContain(run.OutputDiagnostics, d => d.Id is "CS0414" or "CS0649" or "CS0169");
+    }
 }
