@@ -121,11 +121,18 @@ internal sealed partial class CellEmitter
         _w.Line("};");
         if (_cell.Parameters.Count > 0)
         {
-            _w.Line("// The DSL fields only describe the cell to the generator; setting them here tells the compiler so.");
-            foreach (var p in _cell.Parameters) _w.Line($"{p.Field} = default;");
+            // Passing a field by reference both sets and reads it, so neither CS0649 (never assigned) nor,
+            // for a field that Step does not use (RNNG010 says so), CS0414 (assigned but never read) fires.
+            _w.Line("// The DSL fields only describe the cell to the generator; touching them here tells the compiler so.");
+            foreach (var p in _cell.Parameters) _w.Line($"__Describe(ref {p.Field});");
         }
         _w.Close();
         _w.Line();
+        if (_cell.Parameters.Count > 0)
+        {
+            _w.Line("private static void __Describe<TField>(ref TField field) where TField : struct => field = default;");
+            _w.Line();
+        }
         _w.Line("public int InputSize => __input;");
         _w.Line("public int HiddenSize => __hidden;");
         _w.Line($"public int StateCount => {States};");
