@@ -15,6 +15,10 @@ internal sealed partial class CellEmitter
         _w.Line($"else {method}<{type}, {Kernels}.Scalar<{type}>>({arguments});");
     }
 
+    // The fused passes run millions of times in a training run: compile them fully optimised at once
+    // instead of through the tiers, so that short runs and benchmarks see the same code as long ones.
+    private const string HotPath = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     private static string Span(string type, bool readOnly = false) => $"global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<{type}>";
 
     // ---- Forward ---------------------------------------------------------------------------------
@@ -97,6 +101,7 @@ internal sealed partial class CellEmitter
     {
         foreach (int id in segment.Nodes.Where(id => _nodes[id].Name is not null || _nodes[id].Kind == NodeKind.Output))
             _w.Line($"// {Label(id)} = {ExpressionText.Of(_nodes[id], _cell)}");
+        _w.Line(HotPath);
         _w.Open($"private static void ForwardPass{p}Segment{segment.Index}<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) {Constraints}");
         var body = new LoopBody(this, p, segment.Index, backward: false);
         foreach (int id in segment.Nodes)
@@ -241,6 +246,7 @@ internal sealed partial class CellEmitter
     private void EmitBackwardSegment(int p, Segment segment)
     {
         _w.Line($"// Adjoints of pass {p}, segment {segment.Index}, in reverse order of the step's math.");
+        _w.Line(HotPath);
         _w.Open($"private static void BackwardPass{p}Segment{segment.Index}<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) {Constraints}");
         var body = new LoopBody(this, p, segment.Index, backward: true);
         body.Add("// The values, recomputed from what the forward pass saved:");

@@ -52,7 +52,7 @@ public readonly struct Simd256<T>(Vector256<T> value) : ISimd<Simd256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Exp(Simd256<T> a)
     {
-        if (typeof(T) == typeof(float)) return new(Vector256.Exp(a.Value.AsSingle()).As<float, T>());
+        if (typeof(T) == typeof(float)) return new(FastExp.Exp(a.Value.AsSingle()).As<float, T>());
         if (typeof(T) == typeof(double)) return new(Vector256.Exp(a.Value.AsDouble()).As<double, T>());
         throw new NotSupportedException();
     }

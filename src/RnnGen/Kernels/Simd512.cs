@@ -52,7 +52,7 @@ public readonly struct Simd512<T>(Vector512<T> value) : ISimd<Simd512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Exp(Simd512<T> a)
     {
-        if (typeof(T) == typeof(float)) return new(Vector512.Exp(a.Value.AsSingle()).As<float, T>());
+        if (typeof(T) == typeof(float)) return new(FastExp.Exp(a.Value.AsSingle()).As<float, T>());
         if (typeof(T) == typeof(double)) return new(Vector512.Exp(a.Value.AsDouble()).As<double, T>());
         throw new NotSupportedException();
     }

@@ -196,6 +196,7 @@ namespace RnnGen
             // z = Sigmoid(W_iz * x + b_iz + W_hz * h + b_hz)
             // n = Tanh(W_in * x + b_in + r * (W_hn * h + b_hn))
             // h' = (1 - z) * n + z * h
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
@@ -305,6 +306,7 @@ namespace RnnGen
             }
 
             // Adjoints of pass 0, segment 0, in reverse order of the step's math.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void BackwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;

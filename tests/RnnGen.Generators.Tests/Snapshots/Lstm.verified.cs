@@ -232,6 +232,7 @@ namespace RnnGen
             // cNext = f * c + i * g
             // h' = o * Tanh(cNext)
             // c' = cNext
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
@@ -361,6 +362,7 @@ namespace RnnGen
             }
 
             // Adjoints of pass 0, segment 0, in reverse order of the step's math.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void BackwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;

@@ -168,6 +168,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // f = Sigmoid(Wf * x + Uf * h + bf)
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -189,6 +190,7 @@ namespace RnnGen.Tests.Cells
 
         // candidate = Tanh(Wh * x + Uh * f * h + bh)
         // h' = (1 - f) * h + f * candidate
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardPass1Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -297,6 +299,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // Adjoints of pass 0, segment 0, in reverse order of the step's math.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -342,6 +345,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // Adjoints of pass 1, segment 0, in reverse order of the step's math.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardPass1Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;

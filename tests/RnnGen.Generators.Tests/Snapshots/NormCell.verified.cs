@@ -202,6 +202,7 @@ namespace RnnGen.Tests.Cells
             }
         }
 
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -219,6 +220,7 @@ namespace RnnGen.Tests.Cells
 
         // pre = LayerNorm(W * x + U * h, gain, shift)
         // a = Tanh(pre + b)
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardPass0Segment1<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -237,6 +239,7 @@ namespace RnnGen.Tests.Cells
             }
         }
 
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardPass1Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -253,6 +256,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // h' = LayerNorm(a * h + V * a, gain2, shift2)
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardPass1Segment1<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -378,6 +382,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // Adjoints of pass 0, segment 0, in reverse order of the step's math.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -408,6 +413,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // Adjoints of pass 0, segment 1, in reverse order of the step's math.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardPass0Segment1<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -443,6 +449,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // Adjoints of pass 1, segment 0, in reverse order of the step's math.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardPass1Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;
@@ -478,6 +485,7 @@ namespace RnnGen.Tests.Cells
         }
 
         // Adjoints of pass 1, segment 1, in reverse order of the step's math.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardPass1Segment1<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int _H = _f.Hidden;

@@ -139,6 +139,7 @@ namespace RnnGen
             }
 
             // h' = Tanh(W_ih * x + b_ih + W_hh * h + b_hh)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
@@ -228,6 +229,7 @@ namespace RnnGen
             }
 
             // Adjoints of pass 0, segment 0, in reverse order of the step's math.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void BackwardPass0Segment0<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;

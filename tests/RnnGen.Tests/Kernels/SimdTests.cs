@@ -28,3 +28,29 @@ public class SimdTests
         Assert.Equal(x > 0 ? 1.0 : 0.0, Simd512<double>.Sum(Simd512<double>.Positive(v)) / Simd512<double>.Count);
     }
 }
+
+public class FastExpTests
+{
+    [Fact]
+    public void Float_exp_is_within_a_few_ulp_of_the_double_exp_and_never_infinite()
+    {
+        var input = new float[16];
+        double worst = 0;
+        for (double x = -80; x <= 80; x += 0.0137)
+        {
+            input.AsSpan().Fill((float)x);
+            float e = Simd512<float>.Exp(Simd512<float>.Load(input, 0)).Value[3];
+            float e256 = Simd256<float>.Exp(Simd256<float>.Load(input, 0)).Value[5];
+            double exact = Math.Exp((float)x);
+            worst = Math.Max(worst, Math.Abs(e - exact) / exact);
+            Assert.Equal(e, e256);
+        }
+        Assert.True(worst < 4e-7, $"relative error {worst:E2}");
+        input.AsSpan().Fill(1000f);
+        Assert.True(float.IsFinite(Simd512<float>.Exp(Simd512<float>.Load(input, 0)).Value[0]));
+        input.AsSpan().Fill(-1000f);
+        Assert.True(Simd512<float>.Exp(Simd512<float>.Load(input, 0)).Value[0] < 1e-37f);
+        Assert.Equal(1f, Simd512<float>.Sigmoid(Simd512<float>.Load(Enumerable.Repeat(200f, 16).ToArray(), 0)).Value[0]);
+        Assert.Equal(-1f, Simd512<float>.Tanh(Simd512<float>.Load(Enumerable.Repeat(-50f, 16).ToArray(), 0)).Value[0]);
+    }
+}
