@@ -26,18 +26,29 @@ internal static class GemmParallel
 
     public static void Exit() => s_gate.Exit();
 
-    /// <summary>Runs body(0) .. body(parts - 1) concurrently, part 0 on the caller; the pool must be held.</summary>
+    /// <summary>
+    /// Runs body(0) .. body(parts - 1) concurrently; the pool must be held. Parts are claimed, not assigned:
+    /// the caller starts with part 0 and then takes any part no worker has started, so a worker that the OS
+    /// has not scheduled yet (other processes busy on the other core) costs nothing but the wake-up.
+    /// </summary>
     public static void Run(int parts, Action<int> body)
     {
         EnsureWorkers(parts - 1);
         s_body = body;
         s_error = null;
         Volatile.Write(ref s_pending, parts - 1);
+        // Published last: a claim made against it also sees the body above.
+        Interlocked.Exchange(ref s_claims, (long)parts << 32 | 1);
         for (int w = 0; w < parts - 1; w++)
             s_workers[w].Wake.Release();
         try
         {
             body(0);
+            while (TryClaim(out int part))
+            {
+                try { body(part); }
+                finally { Interlocked.Decrement(ref s_pending); }
+            }
         }
         finally
         {
@@ -45,10 +56,23 @@ internal static class GemmParallel
             SpinWait spin = default;
             while (Volatile.Read(ref s_pending) != 0)
                 spin.SpinOnce(sleep1Threshold: -1);
-            s_body = null;
         }
         if (s_error is { } error)
             ExceptionDispatchInfo.Throw(error);
+    }
+
+    /// <summary>
+    /// The parts of the current job in the high half, the next unclaimed part in the low half: one atomic
+    /// increment claims a part and says which job's count it was checked against, so a worker that wakes
+    /// late (after its job was finished by the caller) can never run a part of a later job twice.
+    /// </summary>
+    private static long s_claims;
+
+    private static bool TryClaim(out int part)
+    {
+        long claim = Interlocked.Increment(ref s_claims) - 1;
+        part = (int)claim;
+        return part < (int)(claim >> 32);
     }
 
     /// <summary>Bytes the workers have allocated so far (as of their last finished job): lets tests check that
@@ -78,12 +102,10 @@ internal static class GemmParallel
     {
         public readonly SemaphoreSlim Wake = new(0);
         public long AllocatedBytes;
-        private readonly int _part;
 
-        public Worker(int part)
+        public Worker(int number)
         {
-            _part = part;
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"RnnGen GEMM worker {part}" };
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"RnnGen GEMM worker {number}" };
             thread.Start();
         }
 
@@ -95,18 +117,21 @@ internal static class GemmParallel
                 while (Wake.CurrentCount == 0 && Stopwatch.GetTimestamp() < until)
                     Thread.SpinWait(8);
                 Wake.Wait();
-                try
+                while (TryClaim(out int part))
                 {
-                    s_body!(_part);
-                }
-                catch (Exception e)
-                {
-                    s_error = e;
-                }
-                finally
-                {
-                    Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-                    Interlocked.Decrement(ref s_pending);
+                    try
+                    {
+                        s_body!(part);
+                    }
+                    catch (Exception e)
+                    {
+                        s_error = e;
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                        Interlocked.Decrement(ref s_pending);
+                    }
                 }
             }
         }
