@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
@@ -19,7 +20,7 @@ public sealed class LanguageModelGenerator : IIncrementalGenerator
 
         var sources = models
             .Select(static (m, _) => Stage.Run(m, static model => new GeneratedSource(
-                string.Join(".", new[] { model.Namespace ?? "" }) + (model.Namespace is null ? "" : ".") + model.TypeName + ".Model.g.cs",
+                string.Join(".", new[] { model.Namespace }.Concat(model.ContainingTypes).Concat(new[] { model.TypeName }).Where(n => !string.IsNullOrEmpty(n))) + ".Model.g.cs",
                 ModelEmitter.Emit(model))))
             .WithTrackingName(TrackingNames.EmitModel);
 

@@ -68,23 +68,19 @@ internal static class Stage
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var cell = CellOf(input.Value);
+            var (name, location) = Describe(input.Value);
             var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>(input.Diagnostics)
             {
-                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, cell?.Location, cell?.TypeName ?? "?", e.GetType().Name + ": " + e.Message),
+                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, e.GetType().Name + ": " + e.Message),
             };
             return new StageResult<TOut>(null, diagnostics.ToEquatableArray());
         }
     }
 
-    private static CellModel? CellOf(object value) => value switch
+    private static (string Name, LocationInfo? Location) Describe(object value) => value switch
     {
-        CellModel c => c,
-        CellGradient g => g.Cell,
-        CellPlan p => p.Cell,
-        Topology.LanguageModelModel m => new CellModel(m.Namespace, m.ContainingTypes, m.TypeName, "", "", EquatableArray<string>.Empty,
-            EquatableArray<ParameterModel>.Empty, EquatableArray<Node>.Empty, EquatableArray<int>.Empty, EquatableArray<string>.Empty, null),
-        _ => null,
+        ISourceDeclared d => (d.TypeName, d.Location),
+        _ => ("?", null),
     };
 }
 

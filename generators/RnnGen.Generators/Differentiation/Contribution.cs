@@ -31,4 +31,8 @@ internal sealed record Term(TermKind Kind, int Id = -1, double Value = 0, Term? 
 internal sealed record Contribution(int From, int ToNode, int ToParam, Term Term);
 
 /// <summary>The reverse-mode derivative of a cell: every elementwise node's contributions, in node order.</summary>
-internal sealed record CellGradient(CellModel Cell, EquatableArray<Contribution> Contributions);
+internal sealed record CellGradient(CellModel Cell, EquatableArray<Contribution> Contributions) : ISourceDeclared
+{
+    public string TypeName => Cell.TypeName;
+    public LocationInfo? Location => Cell.Location;
+}

@@ -48,6 +48,13 @@ internal sealed record ParameterModel(string Field, ParameterKind Kind, string? 
     public bool IsNormBias { get; init; }
 }
 
+/// <summary>A pipeline value that stands for one declaration, so that an internal error can be reported on it.</summary>
+internal interface ISourceDeclared
+{
+    string TypeName { get; }
+    LocationInfo? Location { get; }
+}
+
 /// <summary>Everything the generator knows about one cell after parsing: plain values only.</summary>
 internal sealed record CellModel(
     string? Namespace,
@@ -61,6 +68,7 @@ internal sealed record CellModel(
     EquatableArray<int> Outputs,              // node id of each returned state, in state order
     EquatableArray<string> Equations,         // the Step body, a statement a line, for comments
     LocationInfo? Location)                   // the class name, where internal errors are reported
+    : ISourceDeclared
 {
     public string FullName => string.Join(".", new[] { Namespace }.Concat(ContainingTypes).Concat(new[] { TypeName }).Where(n => !string.IsNullOrEmpty(n)));
 }

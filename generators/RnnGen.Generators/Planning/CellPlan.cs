@@ -41,4 +41,9 @@ internal sealed record CellPlan(
     EquatableArray<bool> Saved,              // per node: value kept per step in a [steps, batch, hidden] buffer
     EquatableArray<bool> AdjointSlot,        // per node: adjoint kept in a [batch, hidden] buffer during a step
     EquatableArray<bool> GroupNeedsZero,     // per group: its adjoint buffer is written from several places
-    EquatableArray<string> Names);           // per node: the C# identifier of its value
+    EquatableArray<string> Names)            // per node: the C# identifier of its value
+    : ISourceDeclared
+{
+    public string TypeName => Cell.TypeName;
+    public LocationInfo? Location => Cell.Location;
+}

@@ -11,4 +11,5 @@ internal sealed record LanguageModelModel(
     EquatableArray<string> ContainingTypes,
     string TypeName,
     int Embedding,
-    EquatableArray<LayerModel> Layers);
+    EquatableArray<LayerModel> Layers,
+    LocationInfo? Location) : ISourceDeclared;

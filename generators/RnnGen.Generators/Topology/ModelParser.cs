@@ -94,7 +94,7 @@ internal static class ModelParser
         if (diagnostics.Count > 0) return new StageResult<LanguageModelModel>(null, diagnostics.ToEquatableArray());
         string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         return new StageResult<LanguageModelModel>(
-            new LanguageModelModel(ns, containing.ToEquatableArray(), symbol.Name, embedding, layers.ToEquatableArray()),
+            new LanguageModelModel(ns, containing.ToEquatableArray(), symbol.Name, embedding, layers.ToEquatableArray(), LocationInfo.From(declaration.Identifier)),
             EquatableArray<DiagnosticInfo>.Empty);
     }
 }
