@@ -85,7 +85,7 @@ public static class CorpusLoader
     }
 
     /// <summary>The largest validation part, in characters: 5% of the text, at most this many.</summary>
-    public const int MaxValidation = 100_000;
+    public const int MaxValidation = 10_000;
 
     /// <summary>Holds out the last 5% of the text (at most <see cref="MaxValidation"/> characters) for validation.</summary>
     public static (ReadOnlyMemory<int> Train, ReadOnlyMemory<int> Validation) Split(int[] ids)

@@ -22,8 +22,8 @@ public sealed class ProgressDisplay : IProgress<TrainingProgress>
     private readonly Action<TrainingProgress>? _hook;
     private readonly List<EpochResult> _validations = [];
     private readonly Stopwatch _wall = Stopwatch.StartNew();
-    private TimeSpan _lastPlain = TimeSpan.MinValue;
-    private TimeSpan _lastCurve = TimeSpan.MinValue;
+    private TimeSpan? _lastPlain;
+    private TimeSpan? _lastCurve;
     private LiveDisplayContext? _live;
     private TrainingProgress? _latest;
 
@@ -75,7 +75,7 @@ public sealed class ProgressDisplay : IProgress<TrainingProgress>
             _curve.Add(new LossPoint(v.Step, v.Epoch - 1 + v.EpochFraction, v.Tokens, v.Elapsed.TotalSeconds, v.TrainLoss, v.ValidationLoss));
             _lastCurve = p.Elapsed;
         }
-        else if (p.Elapsed - _lastCurve >= CurveInterval)
+        else if (_lastCurve is not { } c || p.Elapsed - c >= CurveInterval)
         {
             _curve.Add(new LossPoint(p.Step, epoch, tokens, p.Elapsed.TotalSeconds, p.Loss, null));
             _lastCurve = p.Elapsed;
@@ -92,7 +92,7 @@ public sealed class ProgressDisplay : IProgress<TrainingProgress>
                 bool best = _validations.Count == 1 || r.ValidationLoss <= _validations.Min(x => x.ValidationLoss);
                 _plain.WriteLine(Invariant($"validation at step {r.Step}: loss {r.ValidationLoss:0.0000}, perplexity {r.Perplexity:0.000}, {r.BitsPerToken:0.000} bits/char{(best ? " (best so far, saved)" : "")}"));
             }
-            else if (_wall.Elapsed - _lastPlain >= PlainInterval)
+            else if (_lastPlain is not { } l || _wall.Elapsed - l >= PlainInterval)
             {
                 _lastPlain = _wall.Elapsed;
                 _plain.WriteLine(StatusLine(p));

@@ -76,7 +76,7 @@ public static class TrainCommand
             Steps = steps,
             Epochs = epochs,
             MaxDuration = minutes is { } mm ? spent + TimeSpan.FromMinutes(mm) : null,
-            ValidationsPerEpoch = ValidationsPerEpoch(train.Length, batch, steps),
+            ValidationsPerEpoch = ValidationsPerEpoch(model, train, batch, steps, minutes),
             CheckpointPath = best,
             LastCheckpointPath = last,
             ResumeFrom = resume is null ? null : last,
@@ -108,9 +108,8 @@ public static class TrainCommand
         output.WriteLine($"Stopped: {history.StopReason}.");
         if (File.Exists(best)) model.Load(best);
         model.Training = false;
-        float loss = Trainer.Evaluate(model, validation, batch, steps);
-        if (float.IsFinite(loss))
-            output.WriteLine(Invariant($"Final validation (best checkpoint): loss {loss:0.0000}, perplexity {Math.Exp(loss):0.000}, {loss / Math.Log(2):0.000} bits/char"));
+        if (history.Best is { } b)
+            output.WriteLine(Invariant($"Final validation (best checkpoint, step {b.Step}): loss {b.ValidationLoss:0.0000}, perplexity {b.Perplexity:0.000}, {b.BitsPerToken:0.000} bits/char"));
         output.WriteLine();
         string prompt = o.Prompt ?? DefaultPrompt(vocab);
         foreach (float t in SampleTemperatures)
@@ -135,12 +134,22 @@ public static class TrainCommand
         }
     }
 
-    // About one validation per 512 windows (a minute or so), and at least four per epoch.
-    private static int ValidationsPerEpoch(int trainTokens, int batch, int steps)
+    /// <summary>Validations per epoch: at least four, and with a time budget about <see cref="ValidationsPerBudget"/> within it.</summary>
+    private static int ValidationsPerEpoch(LanguageModel model, ReadOnlyMemory<int> train, int batch, int steps, double? minutes)
     {
-        int windows = Math.Max(1, (trainTokens - 1) / batch / steps);
-        return Math.Clamp(windows / 512, 4, windows);
+        int windows = Math.Max(1, (train.Length - 1) / batch / steps);
+        if (minutes is not { } m) return Math.Min(4, windows);
+        // Time one training window (forward and backward; the parameters do not change) to see how many fit the budget.
+        var inputs = train.Span[..(batch * steps)].ToArray();
+        var targets = train.Span.Slice(1, batch * steps).ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        model.ForwardBackward(new TokenBatch(inputs, targets, batch, steps));
+        double windowsInBudget = m * 60 / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
+        int every = (int)Math.Max(1, windowsInBudget / ValidationsPerBudget);
+        return Math.Clamp(windows / every, Math.Min(4, windows), windows);
     }
+
+    private const int ValidationsPerBudget = 8;
 
     private static double MetadataNumber(SafeTensorsFile file, string key) =>
         file.Metadata.TryGetValue(TrainerPrefix + key, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
