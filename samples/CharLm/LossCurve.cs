@@ -23,15 +23,22 @@ public sealed class LossCurve : IDisposable
     public LossCurve(string csvPath, long? continueAfterTokens = null)
     {
         CsvPath = csvPath;
+        var kept = new List<string>();
         if (continueAfterTokens is { } last && File.Exists(csvPath))
         {
-            // Rows after the checkpoint we resume from were never saved in it: they are trained again.
+            // Rows after the checkpoint we resume from were never saved in it: they are trained again. The rest stay as written.
             foreach (var line in File.ReadLines(csvPath).Skip(1))
-                if (Parse(line) is { } p && p.Tokens <= last) _points.Add(p);
+            {
+                if (Parse(line) is { } p && p.Tokens <= last)
+                {
+                    _points.Add(p);
+                    kept.Add(line);
+                }
+            }
         }
         _csv = new StreamWriter(csvPath, append: false) { AutoFlush = true, NewLine = "\n" };
         _csv.WriteLine(Header);
-        foreach (var p in _points) _csv.WriteLine(Format(p));
+        foreach (var line in kept) _csv.WriteLine(line);
     }
 
     public string CsvPath { get; }
