@@ -1,0 +1,176 @@
+using System.Globalization;
+using RnnGen;
+using Spectre.Console;
+
+namespace CharLm.Commands;
+
+/// <summary><c>rnngen train</c>: trains a preset on a corpus within a time budget, saving checkpoints, the vocabulary and the loss curve.</summary>
+public static class TrainCommand
+{
+    public const string BestFile = "best.safetensors";
+    public const string LastFile = "last.safetensors";
+    public const string VocabularyFile = "vocab.json";
+    public const string CsvFile = "loss.csv";
+    public const string PngFile = "loss.png";
+    private const string TrainerPrefix = "rnngen.trainer.";
+    private static readonly float[] SampleTemperatures = [0.5f, 0.8f, 1.0f];
+
+    internal static int Run(Options o, TextWriter output, IAnsiConsole console, CancellationToken cancellation, CliHooks? hooks)
+    {
+        string outDir = o.Out;
+        string best = Path.Combine(outDir, BestFile), last = Path.Combine(outDir, LastFile);
+
+        // Resuming: the checkpoint's vocabulary and trainer position, and the run's settings unless overridden.
+        SafeTensorsFile? resume = null;
+        RunInfo? previous = null;
+        if (o.Resume)
+        {
+            if (!File.Exists(last))
+                throw new CliException($"--resume: there is no {last} to resume from (check --out, or train without --resume)");
+            resume = SafeTensors.Read(last);
+            previous = RunInfo.Read(outDir);
+        }
+
+        var corpus = CorpusLoader.Load(o.Text ?? previous?.Text);
+        Vocabulary vocab = resume is not null && resume.Metadata.TryGetValue(LanguageModel.VocabularyMetadataKey, out var vocabJson)
+            ? ModelLoader.ReadVocabulary(vocabJson, last)
+            : Vocabulary.Characters(corpus.Text);
+        int[] ids = Encode(vocab, corpus, o.Resume);
+
+        string modelName = o.Model ?? previous?.Model ?? Presets.DefaultName;
+        var preset = Presets.Find(modelName) ?? throw ModelLoader.UnknownPreset(modelName);
+        int batch = o.Batch ?? previous?.Batch ?? Options.DefaultBatch;
+        int steps = o.Steps ?? previous?.Steps ?? Options.DefaultSteps;
+        float lr = o.LearningRate ?? previous?.LearningRate ?? Options.DefaultLearningRate;
+        int seed = o.Seed ?? previous?.Seed ?? 0;
+
+        var (train, validation) = CorpusLoader.Split(ids);
+        if ((train.Length - 1) / batch < steps)
+            throw new CliException(Invariant($"--text: {corpus.Source} has {ids.Length:N0} characters, too few for one window of --batch {batch} x --steps {steps} (needs about {(long)batch * (steps + 1) * 20 / 19:N0}); give more text or lower --batch/--steps"));
+
+        // The time budget: --minutes, else 5 minutes unless --epochs bounds the run; a resumed run gets it on top of the time already spent.
+        double? minutes = o.Minutes ?? (o.Epochs is null ? Options.DefaultMinutes : null);
+        TimeSpan spent = resume is null ? TimeSpan.Zero : TimeSpan.FromSeconds(MetadataNumber(resume, "elapsed_seconds"));
+        long resumedTokens = resume is null ? 0 : (long)MetadataNumber(resume, "tokens");
+        int epochs = o.Epochs ?? 1000;
+
+        Directory.CreateDirectory(outDir);
+        new RunInfo(preset.Name, batch, steps, lr, seed, o.Text ?? previous?.Text).Write(outDir);
+        File.WriteAllText(Path.Combine(outDir, VocabularyFile), vocab.ToJson());
+
+        var model = preset.Create(vocab.Count, seed);
+        string budget = minutes is { } m ? Invariant($"{m:0.##} min") : "none";
+        output.WriteLine(Invariant($"{(o.Resume ? "Resuming" : "Training")} {preset.Name} ({model.ParameterCount:N0} parameters: {model.Configuration})"));
+        output.WriteLine(Invariant($"  corpus: {corpus.Source}: {ids.Length:N0} characters, {vocab.Count} distinct; {validation.Length:N0} held out for validation"));
+        output.WriteLine(Invariant($"  batch {batch} x {steps} steps, Adam lr {lr}, time budget {budget}{(o.Epochs is { } ep ? $", {ep} epoch(s)" : "")}, seed {seed}"));
+        if (resume is not null)
+            output.WriteLine(Invariant($"  continuing after {resumedTokens:N0} characters ({ProgressDisplay.Clock(spent)} of training) from {last}"));
+        output.WriteLine($"  writing to {outDir}/ ({BestFile}, {LastFile}, {VocabularyFile}, {CsvFile}, {PngFile}); Ctrl+C saves and stops");
+        output.WriteLine();
+
+        using var curve = new LossCurve(Path.Combine(outDir, CsvFile), resume is null ? null : resumedTokens);
+        var display = new ProgressDisplay(console, output, $"{preset.Name} on {Shorten(corpus.Source)}", (long)batch * steps, curve, hooks?.OnProgress);
+        var options = new TrainingOptions
+        {
+            BatchSize = batch,
+            Steps = steps,
+            Epochs = epochs,
+            MaxDuration = minutes is { } mm ? spent + TimeSpan.FromMinutes(mm) : null,
+            ValidationsPerEpoch = ValidationsPerEpoch(model, train, batch, steps, minutes),
+            CheckpointPath = best,
+            LastCheckpointPath = last,
+            ResumeFrom = resume is null ? null : last,
+            Vocabulary = vocab,
+            Progress = display,
+        };
+        var trainer = new Trainer(model, new Adam(lr), options);
+        TrainingHistory history;
+        try
+        {
+            history = display.Run(() => trainer.Fit(train, validation, cancellation));
+        }
+        catch (TrainingDivergedException e)
+        {
+            DrawCurve(curve, outDir, preset, output);
+            throw new CliException($"training diverged: {e.Message} Try a lower --lr.");
+        }
+        DrawCurve(curve, outDir, preset, output);
+
+        if (!display.Live && display.Validations.Count > 0)
+            output.WriteLine();
+        if (cancellation.IsCancellationRequested)
+        {
+            output.WriteLine(Invariant($"Interrupted after {curve.Points.LastOrDefault()?.Tokens ?? resumedTokens:N0} characters; saved {last}."));
+            output.WriteLine($"Resume with: rnngen train --resume{(o.Out == Options.DefaultOut ? "" : $" --out {o.Out}")}");
+            return ExitCodes.Interrupted;
+        }
+
+        output.WriteLine($"Stopped: {history.StopReason}.");
+        if (File.Exists(best)) model.Load(best);
+        model.Training = false;
+        if (history.Best is { } b)
+            output.WriteLine(Invariant($"Final validation (best checkpoint, step {b.Step}): loss {b.ValidationLoss:0.0000}, perplexity {b.Perplexity:0.000}, {b.BitsPerToken:0.000} bits/char"));
+        output.WriteLine();
+        string prompt = o.Prompt ?? DefaultPrompt(vocab);
+        foreach (float t in SampleTemperatures)
+        {
+            output.WriteLine(Invariant($"--- sample, temperature {t:0.0} ---"));
+            output.WriteLine(SampleCommand.Generate(model, vocab, prompt, Math.Min(o.Length, 300), t, o.TopK, o.TopP, seed));
+            output.WriteLine();
+        }
+        output.WriteLine($"Sample more with: rnngen sample{(o.Out == Options.DefaultOut ? "" : $" --out {o.Out}")} --prompt \"...\" --temperature 0.8");
+        return ExitCodes.Success;
+    }
+
+    private static int[] Encode(Vocabulary vocab, Corpus corpus, bool resuming)
+    {
+        try
+        {
+            return vocab.Encode(corpus.Text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--text: {corpus.Source}: {e.Message}" + (resuming ? " (the run being resumed was trained with another vocabulary)" : ""));
+        }
+    }
+
+    /// <summary>Validations per epoch: at least four, and with a time budget about <see cref="ValidationsPerBudget"/> within it.</summary>
+    private static int ValidationsPerEpoch(LanguageModel model, ReadOnlyMemory<int> train, int batch, int steps, double? minutes)
+    {
+        int windows = Math.Max(1, (train.Length - 1) / batch / steps);
+        if (minutes is not { } m) return Math.Min(4, windows);
+        // Time one training window (forward and backward; the parameters do not change) to see how many fit the budget.
+        var inputs = train.Span[..(batch * steps)].ToArray();
+        var targets = train.Span.Slice(1, batch * steps).ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        model.ForwardBackward(new TokenBatch(inputs, targets, batch, steps));
+        double windowsInBudget = m * 60 / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
+        int every = (int)Math.Max(1, windowsInBudget / ValidationsPerBudget);
+        return Math.Clamp(windows / every, Math.Min(4, windows), windows);
+    }
+
+    private const int ValidationsPerBudget = 8;
+
+    private static double MetadataNumber(SafeTensorsFile file, string key) =>
+        file.Metadata.TryGetValue(TrainerPrefix + key, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+            : throw new CheckpointException(file.Path, $"it has no trainer state ('{TrainerPrefix}{key}'); it can be sampled from but not resumed");
+
+    private static void DrawCurve(LossCurve curve, string outDir, Preset preset, TextWriter output)
+    {
+        string path = Path.Combine(outDir, PngFile);
+        try
+        {
+            curve.SavePng(path, $"rnngen {preset.Name}");
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or IOException or EntryPointNotFoundException)
+        {
+            output.WriteLine($"warning: could not draw {path} ({e.GetBaseException().Message}); {CsvFile} has the numbers");
+        }
+    }
+
+    private static string DefaultPrompt(Vocabulary vocab) => "The".All(c => vocab.Contains(c.ToString())) ? "The" : "";
+
+    private static string Shorten(string source) => source.Length <= 48 ? source : source[..45] + "...";
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

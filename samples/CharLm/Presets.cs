@@ -1,0 +1,68 @@
+using RnnGen;
+
+namespace CharLm;
+
+// The model presets, declared with RnnGen's DSL: the generator turns each into a LanguageModel subclass.
+
+[LanguageModel(Embedding = 16)]
+[Layer(typeof(Cells.Gru), Hidden = 32)]
+public partial class GruTiny;
+
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Gru), Hidden = 128)]
+public partial class GruSmall;
+
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Gru), Hidden = 256)]
+public partial class GruMedium;
+
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Gru), Hidden = 512)]
+public partial class GruLarge;
+
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Lstm), Hidden = 128)]
+public partial class LstmSmall;
+
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Lstm), Hidden = 256)]
+public partial class LstmMedium;
+
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Lstm), Hidden = 512)]
+[Layer(typeof(Cells.Lstm), Hidden = 512, Dropout = 0.2f)]
+public partial class LstmLarge;
+
+/// <summary>A named model that <c>--model</c> picks.</summary>
+public sealed record Preset(string Name, string Description, Func<int, int, LanguageModel> Create)
+{
+    /// <summary>The number of learned values for a vocabulary of <paramref name="vocabSize"/> tokens.</summary>
+    public int ParameterCount(int vocabSize) => Create(vocabSize, 0).ParameterCount;
+}
+
+public static class Presets
+{
+    /// <summary>The preset a run without <c>--model</c> uses: sized so that five minutes on two cores visibly learn.</summary>
+    public const string DefaultName = "gru-small";
+
+    /// <summary>The vocabulary size that <c>--model list</c> counts parameters for (about printable ASCII).</summary>
+    public const int ListVocabSize = 96;
+
+    public static IReadOnlyList<Preset> All { get; } =
+    [
+        new("gru-tiny", "embedding 16, GRU 32 (smoke tests)", (v, s) => new GruTiny(v, s)),
+        new("gru-small", "embedding 64, GRU 128", (v, s) => new GruSmall(v, s)),
+        new("gru-medium", "embedding 64, GRU 256", (v, s) => new GruMedium(v, s)),
+        new("gru-large", "embedding 64, GRU 512", (v, s) => new GruLarge(v, s)),
+        new("lstm-small", "embedding 64, LSTM 128", (v, s) => new LstmSmall(v, s)),
+        new("lstm-medium", "embedding 64, LSTM 256", (v, s) => new LstmMedium(v, s)),
+        new("lstm-large", "embedding 64, 2 x LSTM 512, dropout 0.2", (v, s) => new LstmLarge(v, s)),
+    ];
+
+    public static Preset? Find(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The preset whose shape is <paramref name="configuration"/> (what a checkpoint stores), if any.</summary>
+    public static Preset? Matching(ModelConfiguration configuration) =>
+        All.FirstOrDefault(p => p.Create(configuration.VocabSize, 0).Configuration.SameShapeAs(configuration));
+}

@@ -1,0 +1,98 @@
+using CharLm;
+
+namespace RnnGen.CharLm.Tests;
+
+public class OptionParserTests
+{
+    [Fact]
+    public void No_arguments_means_train_with_defaults()
+    {
+        var o = OptionParser.Parse([]);
+        Assert.Equal(Command.Train, o.Command);
+        Assert.Equal("runs/charlm", o.Out);
+        Assert.Null(o.Text);
+        Assert.Null(o.Model);
+        Assert.Null(o.Epochs);
+        Assert.Null(o.Minutes);
+        Assert.Null(o.Batch);
+        Assert.Null(o.Steps);
+        Assert.Null(o.LearningRate);
+        Assert.Null(o.Seed);
+        Assert.False(o.Resume);
+        Assert.Null(o.Checkpoint);
+        Assert.Equal(Options.DefaultLength, o.Length);
+        Assert.Equal(Options.DefaultTemperature, o.Temperature);
+        Assert.Equal(0, o.TopK);
+        Assert.Equal(1f, o.TopP);
+        Assert.Null(o.Prompt);
+        Assert.False(o.Help);
+    }
+
+    [Theory]
+    [InlineData("train", Command.Train)]
+    [InlineData("sample", Command.Sample)]
+    [InlineData("eval", Command.Eval)]
+    [InlineData("help", Command.Help)]
+    public void Commands(string word, Command expected) => Assert.Equal(expected, OptionParser.Parse([word]).Command);
+
+    [Fact]
+    public void Every_option_is_read()
+    {
+        var o = OptionParser.Parse([
+            "sample", "--text", "a.txt", "--model", "gru-small", "--epochs", "3", "--minutes", "1.5", "--batch", "8", "--steps", "16",
+            "--lr", "0.01", "--seed", "42", "--out", "o", "--resume", "--checkpoint", "c.safetensors", "--length", "99",
+            "--temperature", "0.5", "--top-k", "5", "--top-p", "0.9", "--prompt", "Hello",
+        ]);
+        Assert.Equal(Command.Sample, o.Command);
+        Assert.Equal("a.txt", o.Text);
+        Assert.Equal("gru-small", o.Model);
+        Assert.Equal(3, o.Epochs);
+        Assert.Equal(1.5, o.Minutes);
+        Assert.Equal(8, o.Batch);
+        Assert.Equal(16, o.Steps);
+        Assert.Equal(0.01f, o.LearningRate);
+        Assert.Equal(42, o.Seed);
+        Assert.Equal("o", o.Out);
+        Assert.True(o.Resume);
+        Assert.Equal("c.safetensors", o.Checkpoint);
+        Assert.Equal(99, o.Length);
+        Assert.Equal(0.5f, o.Temperature);
+        Assert.Equal(5, o.TopK);
+        Assert.Equal(0.9f, o.TopP);
+        Assert.Equal("Hello", o.Prompt);
+    }
+
+    [Fact]
+    public void Name_equals_value_form()
+    {
+        var o = OptionParser.Parse(["--epochs=2", "--prompt=a=b", "--temperature=0"]);
+        Assert.Equal(2, o.Epochs);
+        Assert.Equal("a=b", o.Prompt);
+        Assert.Equal(0f, o.Temperature);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void Help_flag(string flag) => Assert.True(OptionParser.Parse(["train", flag]).Help);
+
+    [Theory]
+    [InlineData(new[] { "--frobnicate" }, "unknown option '--frobnicate'")]
+    [InlineData(new[] { "--epoch", "3" }, "unknown option '--epoch'; did you mean '--epochs'?")]
+    [InlineData(new[] { "--epochs" }, "option '--epochs' needs a value")]
+    [InlineData(new[] { "--epochs", "many" }, "option '--epochs' expects an integer, got 'many'")]
+    [InlineData(new[] { "--batch", "0" }, "option '--batch' must be at least 1, got '0'")]
+    [InlineData(new[] { "--minutes", "-1" }, "option '--minutes' must be greater than 0, got '-1'")]
+    [InlineData(new[] { "--lr", "fast" }, "option '--lr' expects a number, got 'fast'")]
+    [InlineData(new[] { "--top-p", "1.5" }, "option '--top-p' must be in (0, 1], got '1.5'")]
+    [InlineData(new[] { "--temperature", "-0.1" }, "option '--temperature' must be 0 (greedy) or more, got '-0.1'")]
+    [InlineData(new[] { "--resume=yes" }, "option '--resume' takes no value")]
+    [InlineData(new[] { "fly" }, "unknown command 'fly'")]
+    [InlineData(new[] { "train", "extra" }, "unexpected argument 'extra'")]
+    public void Errors_name_the_option(string[] args, string message)
+    {
+        var e = Assert.Throws<CliException>(() => OptionParser.Parse(args));
+        Assert.Contains(message, e.Message);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
+    }
+}
