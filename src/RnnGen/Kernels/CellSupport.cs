@@ -34,29 +34,34 @@ public static class CellSupport
     {
         if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{cell}: the number of steps must be positive.");
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"{cell}: the batch size must be positive.");
-        Need(cell, "parameters", parameters, parameterCount, "the cell's ParameterCount");
-        Need(cell, "inputs", inputs, (long)steps * batch * input, $"[steps={steps}, batch={batch}, input={input}]");
-        if (initialStates != 0) Need(cell, "initialStates", initialStates, (long)states * batch * hidden, $"[states={states}, batch={batch}, hidden={hidden}] (or empty for zeros)");
-        Need(cell, "outputs", outputs, (long)steps * batch * hidden, $"[steps={steps}, batch={batch}, hidden={hidden}]");
-        if (finalStates != 0) Need(cell, "finalStates", finalStates, (long)states * batch * hidden, $"[states={states}, batch={batch}, hidden={hidden}] (or empty)");
+        long rows = (long)steps * batch;
+        // Compared first and described only on failure: a training step must not allocate.
+        if (parameters < parameterCount) Fail(cell, "parameters", parameters, parameterCount, "the cell's ParameterCount");
+        if (inputs < rows * input) Fail(cell, "inputs", inputs, rows * input, $"[steps={steps}, batch={batch}, input={input}]");
+        if (initialStates != 0 && initialStates < (long)states * batch * hidden)
+            Fail(cell, "initialStates", initialStates, (long)states * batch * hidden, $"[states={states}, batch={batch}, hidden={hidden}] (or empty for zeros)");
+        if (outputs < rows * hidden) Fail(cell, "outputs", outputs, rows * hidden, $"[steps={steps}, batch={batch}, hidden={hidden}]");
+        if (finalStates != 0 && finalStates < (long)states * batch * hidden)
+            Fail(cell, "finalStates", finalStates, (long)states * batch * hidden, $"[states={states}, batch={batch}, hidden={hidden}] (or empty)");
     }
 
     public static void CheckBackward(string cell, int parameterCount, int states, int input, int hidden, int steps, int batch,
         int parameters, int inputs, int outputGradients, int finalStateGradients, int parameterGradients, int inputGradients, int initialStateGradients)
     {
         if (steps <= 0) throw new InvalidOperationException($"{cell}: Backward needs a tape filled by Forward.");
-        Need(cell, "parameters", parameters, parameterCount, "the cell's ParameterCount");
-        Need(cell, "parameterGradients", parameterGradients, parameterCount, "the cell's ParameterCount");
-        Need(cell, "inputs", inputs, (long)steps * batch * input, $"[steps={steps}, batch={batch}, input={input}] as given to Forward");
-        Need(cell, "outputGradients", outputGradients, (long)steps * batch * hidden, $"[steps={steps}, batch={batch}, hidden={hidden}]");
-        if (finalStateGradients != 0) Need(cell, "finalStateGradients", finalStateGradients, (long)states * batch * hidden, $"[states={states}, batch={batch}, hidden={hidden}] (or empty)");
-        if (inputGradients != 0) Need(cell, "inputGradients", inputGradients, (long)steps * batch * input, $"[steps={steps}, batch={batch}, input={input}] (or empty)");
-        if (initialStateGradients != 0) Need(cell, "initialStateGradients", initialStateGradients, (long)states * batch * hidden, $"[states={states}, batch={batch}, hidden={hidden}] (or empty)");
+        long rows = (long)steps * batch, stateLength = (long)states * batch * hidden;
+        if (parameters < parameterCount) Fail(cell, "parameters", parameters, parameterCount, "the cell's ParameterCount");
+        if (parameterGradients < parameterCount) Fail(cell, "parameterGradients", parameterGradients, parameterCount, "the cell's ParameterCount");
+        if (inputs < rows * input) Fail(cell, "inputs", inputs, rows * input, $"[steps={steps}, batch={batch}, input={input}] as given to Forward");
+        if (outputGradients < rows * hidden) Fail(cell, "outputGradients", outputGradients, rows * hidden, $"[steps={steps}, batch={batch}, hidden={hidden}]");
+        if (finalStateGradients != 0 && finalStateGradients < stateLength)
+            Fail(cell, "finalStateGradients", finalStateGradients, stateLength, $"[states={states}, batch={batch}, hidden={hidden}] (or empty)");
+        if (inputGradients != 0 && inputGradients < rows * input)
+            Fail(cell, "inputGradients", inputGradients, rows * input, $"[steps={steps}, batch={batch}, input={input}] (or empty)");
+        if (initialStateGradients != 0 && initialStateGradients < stateLength)
+            Fail(cell, "initialStateGradients", initialStateGradients, stateLength, $"[states={states}, batch={batch}, hidden={hidden}] (or empty)");
     }
 
-    private static void Need(string cell, string argument, int actual, long needed, string shape)
-    {
-        if (actual < needed)
-            throw new ArgumentException($"{cell}: '{argument}' holds {actual} values but needs {needed}: {shape}.", argument);
-    }
+    private static void Fail(string cell, string argument, int actual, long needed, string shape) =>
+        throw new ArgumentException($"{cell}: '{argument}' holds {actual} values but needs {needed}: {shape}.", argument);
 }

@@ -1,0 +1,34 @@
+using RnnGen.Kernels;
+
+namespace RnnGen.Tests.Models;
+
+public class AllocationTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_training_step_allocates_nothing_after_warm_up(bool large)
+    {
+        // The large model's products are big enough to be split over both cores, so the workers are counted too.
+        var model = large ? (LanguageModel)new TinyLstmModel(300, seed: 1) : new StackedModel(40, seed: 1);
+        int batchSize = large ? 32 : 4, steps = large ? 48 : 8, vocab = model.VocabSize;
+        var random = new Random(1);
+        var batch = new TokenBatch(Enumerable.Range(0, batchSize * steps).Select(_ => random.Next(vocab)).ToArray(),
+            Enumerable.Range(0, batchSize * steps).Select(_ => random.Next(vocab)).ToArray(), batchSize, steps);
+        var adam = new Adam(1e-3f);
+        var state = model.CreateState(batchSize);
+        void Step()
+        {
+            model.ForwardBackward(batch, state);
+            GradientClipping.ClipGlobalNorm(model.Parameters, 1f);
+            adam.Step(model.Parameters);
+        }
+        for (int i = 0; i < 3; i++) Step();
+
+        long before = GC.GetAllocatedBytesForCurrentThread(), workersBefore = GemmParallel.WorkerAllocatedBytes;
+        for (int i = 0; i < 5; i++) Step();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before, workers = GemmParallel.WorkerAllocatedBytes - workersBefore;
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, workers);
+    }
+}
