@@ -36,8 +36,8 @@ internal sealed partial class CellEmitter
         _w.Open($"private void ForwardCore<T, TV>(global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> inputs, global::System.ReadOnlySpan<T> initialStates, global::System.Span<T> outputs, global::System.Span<T> finalStates, global::RnnGen.CellTape<T> tape, int steps, int batch) {Constraints}");
         _w.Line($"{Kernels}.CellSupport.CheckForward(\"{_cell.TypeName}\", ParameterCount, {States}, __input, __hidden, steps, batch, parameters.Length, inputs.Length, initialStates.Length, outputs.Length, finalStates.Length);");
         _w.Line("tape.Begin(steps, batch);");
-        EmitFrameSetup(backward: false);
-        _w.Line();
+        _w.Line("int I = __input, H = __hidden, rows = steps * batch;");
+        _w.Line("var f = TapeFrame(tape, parameters);");
         if (InputGroup is { } input)
         {
             _w.Line("// The input's products for every step at once, before the recurrence:");
@@ -53,6 +53,31 @@ internal sealed partial class CellEmitter
             _w.Line($"if (initialStates.IsEmpty) f.{s}.Slice(0, batch * H).Clear();");
             _w.Line($"else initialStates.Slice({k} * batch * H, batch * H).CopyTo(f.{s});");
         }
+        _w.Line("// The recurrence: on both cores, half of the rows each, when a step's products are too small to split.");
+        _w.Open($"if ({Kernels}.RowSplit.Parts(batch, {StepFlops()}) == 2)");
+        _w.Line("__tape = tape;");
+        _w.Line($"var part = __forwardPart as {Kernels}.RowSplit.Body<T> ?? (__forwardPart = new {Kernels}.RowSplit.Body<T>(ForwardPart<T, TV>)) as {Kernels}.RowSplit.Body<T>;");
+        _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, default, part!);");
+        _w.Line("__tape = null;");
+        _w.Close();
+        _w.Line("else ForwardSteps<T, TV>(f, parameters, 0, batch);");
+        _w.Line($"// The outputs are the first state ({StateName(0)}) after each step.");
+        _w.Line($"f.{StateBuffer(StateName(0))}.Slice(batch * H, rows * H).CopyTo(outputs);");
+        _w.Open("if (!finalStates.IsEmpty)");
+        for (int k = 0; k < States; k++)
+            _w.Line($"f.{StateBuffer(StateName(k))}.Slice(rows * H, batch * H).CopyTo(finalStates.Slice({k} * batch * H));");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+
+        _w.Line("private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) " + Constraints + " =>");
+        _w.Line("    ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1);");
+        _w.Line();
+
+        _w.Line("// Every step for rows [b0, b1): the products of each level, then the fused passes they feed.");
+        _w.Line(HotPath);
+        _w.Open($"private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1) {Constraints}");
+        _w.Line("int H = f.Hidden, batch = f.Batch, steps = f.Steps;");
         _w.Line("int vectorEnd = H - H % TV.Count;");
         _w.Open("for (int t = 0; t < steps; t++)");
         _w.Line("f.Step = t;");
@@ -63,11 +88,11 @@ internal sealed partial class CellEmitter
                 foreach (var run in g.Runs)
                 {
                     _w.Line($"// {g.Name}[t] {Blocks(g, run)} = {Stack(g, run)} * {_names[g.Operand]}[t]");
-                    _w.Line($"{Kernels}.Gemm.Multiply<T>(false, true, batch, {run.Count} * H, H, {OperandAt(g, "t")}, H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, f.{g.Name}.Slice(t * batch * {g.Products.Count} * H + {run.Start} * H), {g.Products.Count} * H, false);");
+                    _w.Line($"{Kernels}.Gemm.Multiply<T>(false, true, b1 - b0, {run.Count} * H, H, {OperandAt(g, "t")}, H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, f.{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H), {g.Products.Count} * H, false);");
                 }
             }
             int p = _plan.Passes.ToList().IndexOf(pass);
-            _w.Open("for (int b = 0; b < batch; b++)");
+            _w.Open("for (int b = b0; b < b1; b++)");
             foreach (var segment in pass.Segments)
             {
                 foreach (int norm in segment.Norms)
@@ -80,12 +105,6 @@ internal sealed partial class CellEmitter
             }
             _w.Close();
         }
-        _w.Close();
-        _w.Line($"// The outputs are the first state ({StateName(0)}) after each step.");
-        _w.Line($"f.{StateBuffer(StateName(0))}.Slice(batch * H, rows * H).CopyTo(outputs);");
-        _w.Open("if (!finalStates.IsEmpty)");
-        for (int k = 0; k < States; k++)
-            _w.Line($"f.{StateBuffer(StateName(k))}.Slice(rows * H, batch * H).CopyTo(finalStates.Slice({k} * batch * H));");
         _w.Close();
         _w.Close();
         _w.Line();
@@ -139,8 +158,11 @@ internal sealed partial class CellEmitter
         _w.Open($"private void BackwardCore<T, TV>(global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> inputs, global::RnnGen.CellTape<T> tape, global::System.ReadOnlySpan<T> outputGradients, global::System.ReadOnlySpan<T> finalStateGradients, global::System.Span<T> parameterGradients, global::System.Span<T> inputGradients, global::System.Span<T> initialStateGradients) {Constraints}");
         _w.Line("int steps = tape.Steps, batch = tape.Batch;");
         _w.Line($"{Kernels}.CellSupport.CheckBackward(\"{_cell.TypeName}\", ParameterCount, {States}, __input, __hidden, steps, batch, parameters.Length, inputs.Length, outputGradients.Length, finalStateGradients.Length, parameterGradients.Length, inputGradients.Length, initialStateGradients.Length);");
-        EmitFrameSetup(backward: true);
-        _w.Line();
+        _w.Line("int I = __input, H = __hidden, rows = steps * batch;");
+        _w.Line("var f = TapeFrame(tape, parameters);");
+        _w.Line("var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();");
+        _w.Line("__backwardScratch = scratch;");
+        _w.Line("AdjointFrame(ref f, scratch, 0);");
         foreach (var g in _plan.Groups.Where(g => _plan.GroupNeedsZero[g.Index]))
             _w.Line($"f.d{g.Name}.Clear(); // several passes add to it");
         for (int k = 0; k < States; k++)
@@ -148,57 +170,32 @@ internal sealed partial class CellEmitter
             _w.Line($"if (finalStateGradients.IsEmpty) f.dNext_{StateName(k)}.Clear();");
             _w.Line($"else finalStateGradients.Slice({k} * batch * H, batch * H).CopyTo(f.dNext_{StateName(k)});");
         }
-        _w.Line("int vectorEnd = H - H % TV.Count;");
-        _w.Open("for (int t = steps - 1; t >= 0; t--)");
-        _w.Line("f.Step = t;");
-        _w.Line($"{Kernels}.CellSupport.AddTo(f.dNext_{StateName(0)}, outputGradients.Slice(t * batch * H, batch * H)); // the output of step t is {StateName(0)}'");
-        for (int k = 0; k < States; k++) _w.Line($"f.dPrev_{StateName(k)}.Clear();");
-        foreach (int id in SlotNodes) _w.Line($"f.{Slot(id)}.Clear();");
-
-        int maxLevel = _plan.Level.Count == 0 ? 0 : _plan.Level.Max();
-        for (int level = maxLevel; level >= 0; level--)
-        {
-            int p = _plan.Passes.ToList().FindIndex(x => x.Level == level);
-            if (p >= 0)
-            {
-                var pass = _plan.Passes[p];
-                _w.Open("for (int b = 0; b < batch; b++)");
-                for (int s = pass.Segments.Count - 1; s >= 0; s--)
-                {
-                    if (s + 1 < pass.Segments.Count)
-                    {
-                        foreach (int norm in pass.Segments[s + 1].Norms)
-                        {
-                            var n = _nodes[norm];
-                            string y = _names[norm];
-                            _w.Line($"{Kernels}.RowNorm.BackwardSums<T>(f.{Slot(norm)}.Slice(b * H, H), f.{Field(n.Param)}, f.{Saved(n.A)}.Slice((t * batch + b) * H, H), f.Mean_{y}[t * batch + b], f.Rstd_{y}[t * batch + b], out f.M1_{y}, out f.M2_{y});");
-                        }
-                    }
-                    _w.Line($"BackwardPass{p}Segment{s}<T, TV>(ref f, b, 0, vectorEnd);");
-                    _w.Line($"BackwardPass{p}Segment{s}<T, {Kernels}.Scalar<T>>(ref f, b, vectorEnd, H);");
-                }
-                _w.Close();
-            }
-            foreach (var g in RecurrentGroups.Where(g => g.Level == level))
-            {
-                var operand = _nodes[g.Operand];
-                string target = operand.Kind == NodeKind.State ? $"f.dPrev_{StateName(operand.StateIndex)}" : $"f.{Slot(g.Operand)}";
-                foreach (var run in g.Runs)
-                {
-                    _w.Line($"// d{_names[g.Operand]} += {Stack(g, run)}ᵀ * d{g.Name}[t]");
-                    _w.Line($"{Kernels}.Gemm.Multiply<T>(false, false, batch, H, {run.Count} * H, f.d{g.Name}.Slice(t * batch * {g.Products.Count} * H + {run.Start} * H), {g.Products.Count} * H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, {target}, H, true);");
-                }
-            }
-        }
-        for (int k = 0; k < States; k++)
-        {
-            string s = StateName(k);
-            _w.Line($"var swap{k} = f.dNext_{s}; f.dNext_{s} = f.dPrev_{s}; f.dPrev_{s} = swap{k};");
-        }
+        int biases = BiasParameters.Count();
+        if (biases > 0)
+            _w.Line($"var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot({BiasScratchSlot}, 2 * {biases} * H), 0, 2 * {biases} * H);");
+        _w.Line("int parts = " + Kernels + ".RowSplit.Parts(batch, " + StepFlops() + ");");
+        if (biases > 0)
+            _w.Line("biasGradients.Slice(0, parts * " + biases + " * H).Clear();");
+        _w.Open("if (parts == 2)");
+        _w.Line("__tape = tape;");
+        _w.Line($"var part = __backwardPart as {Kernels}.RowSplit.Body<T> ?? (__backwardPart = new {Kernels}.RowSplit.Body<T>(BackwardPart<T, TV>)) as {Kernels}.RowSplit.Body<T>;");
+        _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, outputGradients, part!);");
+        _w.Line("__tape = null;");
         _w.Close();
+        _w.Line("else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch);");
+        if (biases > 0)
+        {
+            _w.Line("// Each part summed its rows' bias gradients apart; add them in a fixed order.");
+            _w.Open("for (int part = 0; part < parts; part++)");
+            int b = 0;
+            foreach (int i in BiasParameters)
+                _w.Line($"{Kernels}.CellSupport.AddTo(parameterGradients.Slice({At(Field(i))}, H), biasGradients.Slice((part * {biases} + {b++}) * H, H));");
+            _w.Close();
+        }
+        _w.Line("// After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.");
         _w.Open("if (!initialStateGradients.IsEmpty)");
         for (int k = 0; k < States; k++)
-            _w.Line($"f.dNext_{StateName(k)}.CopyTo(initialStateGradients.Slice({k} * batch * H));");
+            _w.Line($"(steps % 2 == 0 ? f.dNext_{StateName(k)} : f.dPrev_{StateName(k)}).CopyTo(initialStateGradients.Slice({k} * batch * H));");
         _w.Close();
 
         _w.Line("// Weight gradients, every step at once: dW += d(products)ᵀ * operands.");
@@ -238,10 +235,76 @@ internal sealed partial class CellEmitter
         _w.Close();
         _w.Line();
 
+        _w.Open("private void BackwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) " + Constraints);
+        _w.Line("var tape = (global::RnnGen.CellTape<T>)__tape!;");
+        _w.Line("var f = TapeFrame(tape, parameters);");
+        _w.Line("AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);");
+        _w.Line("BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1);");
+        _w.Close();
+        _w.Line();
+
+        _w.Line("// Every step for rows [b0, b1), last to first.");
+        _w.Line(HotPath);
+        _w.Open($"private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1) {Constraints}");
+        _w.Line("int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;");
+        _w.Line("int vectorEnd = H - H % TV.Count;");
+        _w.Open("for (int t = steps - 1; t >= 0; t--)");
+        _w.Line("f.Step = t;");
+        _w.Line($"{Kernels}.CellSupport.AddTo(f.dNext_{StateName(0)}.Slice(b0 * H, n * H), outputGradients.Slice((t * batch + b0) * H, n * H)); // the output of step t is {StateName(0)}'");
+        for (int k = 0; k < States; k++) _w.Line($"f.dPrev_{StateName(k)}.Slice(b0 * H, n * H).Clear();");
+        foreach (int id in SlotNodes) _w.Line($"f.{Slot(id)}.Slice(b0 * H, n * H).Clear();");
+
+        int maxLevel = _plan.Level.Count == 0 ? 0 : _plan.Level.Max();
+        for (int level = maxLevel; level >= 0; level--)
+        {
+            int p = _plan.Passes.ToList().FindIndex(x => x.Level == level);
+            if (p >= 0)
+            {
+                var pass = _plan.Passes[p];
+                _w.Open("for (int b = b0; b < b1; b++)");
+                for (int s = pass.Segments.Count - 1; s >= 0; s--)
+                {
+                    if (s + 1 < pass.Segments.Count)
+                    {
+                        foreach (int norm in pass.Segments[s + 1].Norms)
+                        {
+                            var n = _nodes[norm];
+                            string y = _names[norm];
+                            _w.Line($"{Kernels}.RowNorm.BackwardSums<T>(f.{Slot(norm)}.Slice(b * H, H), f.{Field(n.Param)}, f.{Saved(n.A)}.Slice((t * batch + b) * H, H), f.Mean_{y}[t * batch + b], f.Rstd_{y}[t * batch + b], out f.M1_{y}, out f.M2_{y});");
+                        }
+                    }
+                    _w.Line($"BackwardPass{p}Segment{s}<T, TV>(ref f, b, 0, vectorEnd);");
+                    _w.Line($"BackwardPass{p}Segment{s}<T, {Kernels}.Scalar<T>>(ref f, b, vectorEnd, H);");
+                }
+                _w.Close();
+            }
+            foreach (var g in RecurrentGroups.Where(g => g.Level == level))
+            {
+                var operand = _nodes[g.Operand];
+                string target = operand.Kind == NodeKind.State ? $"f.dPrev_{StateName(operand.StateIndex)}" : $"f.{Slot(g.Operand)}";
+                foreach (var run in g.Runs)
+                {
+                    _w.Line($"// d{_names[g.Operand]} += {Stack(g, run)}ᵀ * d{g.Name}[t]");
+                    _w.Line($"{Kernels}.Gemm.Multiply<T>(false, false, n, H, {run.Count} * H, f.d{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H), {g.Products.Count} * H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, {target}.Slice(b0 * H, n * H), H, true);");
+                }
+            }
+        }
+        for (int k = 0; k < States; k++)
+        {
+            string s = StateName(k);
+            _w.Line($"var swap{k} = f.dNext_{s}; f.dNext_{s} = f.dPrev_{s}; f.dPrev_{s} = swap{k};");
+        }
+        _w.Close();
+        _w.Close();
+        _w.Line();
+
         for (int p = 0; p < _plan.Passes.Count; p++)
             foreach (var segment in _plan.Passes[p].Segments)
                 EmitBackwardSegment(p, segment);
     }
+
+    /// <summary>The scratch slot of the per-part bias gradients: after the adjoint buffers.</summary>
+    private int BiasScratchSlot => _plan.Groups.Count + 2 * States + SlotNodes.Count();
 
     private void EmitBackwardSegment(int p, Segment segment)
     {

@@ -61,6 +61,7 @@ internal sealed partial class CellEmitter
         EmitFieldsAndConstructor();
         EmitInitialize();
         EmitFrame();
+        EmitFrameFactories();
         EmitForward();
         EmitBackward();
         _w.Close();
@@ -96,6 +97,7 @@ internal sealed partial class CellEmitter
         foreach (var p in _cell.Parameters) _w.Line($"private readonly int {At(p.Field)}; // where {p.Field} starts in the flat parameter span");
         _w.Line("private readonly global::RnnGen.CellParameter[] __parameters;");
         _w.Line("private object? __backwardScratch; // adjoint buffers, reused between calls");
+        _w.Line("private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch");
         _w.Line();
 
         _w.Line($"/// <summary>A layer of this cell for inputs of <paramref name=\"inputSize\"/> and <paramref name=\"hiddenSize\"/> hidden units.</summary>");
@@ -172,7 +174,7 @@ internal sealed partial class CellEmitter
     {
         _w.Line("// The buffers of one sequence batch, handed to the fused passes by reference.");
         _w.Open("private ref struct Frame<T> where T : unmanaged");
-        _w.Line("public int Batch, Hidden, Step;");
+        _w.Line("public int Batch, Hidden, Steps, Step;");
         foreach (var g in _plan.Groups) _w.Line($"public global::System.Span<T> {g.Name}, d{g.Name}; // [steps, batch, {g.Products.Count} x hidden]");
         for (int k = 0; k < States; k++)
             _w.Line($"public global::System.Span<T> {StateBuffer(StateName(k))}, dNext_{StateName(k)}, dPrev_{StateName(k)}; // [steps + 1, batch, hidden]; adjoints [batch, hidden]");
@@ -189,10 +191,13 @@ internal sealed partial class CellEmitter
         _w.Line();
     }
 
-    private void EmitFrameSetup(bool backward)
+    /// <summary>Emits the methods that point a frame at a tape's buffers (and, for the backward pass, at the adjoint buffers).</summary>
+    private void EmitFrameFactories()
     {
-        _w.Line("int I = __input, H = __hidden, rows = steps * batch;");
-        _w.Line("var f = new Frame<T> { Batch = batch, Hidden = H };");
+        _w.Line("// Points a frame at the tape's buffers for a sequence batch of the given shape.");
+        _w.Open("private Frame<T> TapeFrame<T>(global::RnnGen.CellTape<T> tape, global::System.ReadOnlySpan<T> parameters) where T : unmanaged");
+        _w.Line("int steps = tape.Steps, batch = tape.Batch, rows = steps * batch, H = __hidden;");
+        _w.Line("var f = new Frame<T> { Batch = batch, Hidden = H, Steps = steps };");
         int slot = 0;
         foreach (var g in _plan.Groups)
             _w.Line($"f.{g.Name} = global::System.MemoryExtensions.AsSpan(tape.Slot({slot++}, rows * {g.Products.Count} * H), 0, rows * {g.Products.Count} * H);");
@@ -207,10 +212,13 @@ internal sealed partial class CellEmitter
         }
         foreach (int i in BiasParameters)
             _w.Line($"f.{Field(i)} = parameters.Slice({At(Field(i))}, H);");
-        if (!backward) return;
+        _w.Line("return f;");
+        _w.Close();
+        _w.Line();
 
-        _w.Line($"var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();");
-        _w.Line("__backwardScratch = scratch;");
+        _w.Line("// Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.");
+        _w.Open("private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged");
+        _w.Line("int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;");
         slot = 0;
         foreach (var g in _plan.Groups)
             _w.Line($"f.d{g.Name} = global::System.MemoryExtensions.AsSpan(scratch.Slot({slot++}, rows * {g.Products.Count} * H), 0, rows * {g.Products.Count} * H);");
@@ -221,15 +229,29 @@ internal sealed partial class CellEmitter
         }
         foreach (int id in SlotNodes)
             _w.Line($"f.{Slot(id)} = global::System.MemoryExtensions.AsSpan(scratch.Slot({slot++}, batch * H), 0, batch * H);");
-        foreach (int i in BiasParameters)
-            _w.Line($"f.Grad_{Field(i)} = parameterGradients.Slice({At(Field(i))}, H);");
+        int biases = BiasParameters.Count();
+        if (biases > 0)
+        {
+            _w.Line($"var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot({slot++}, 2 * {biases} * H), 0, 2 * {biases} * H);");
+            int b = 0;
+            foreach (int i in BiasParameters)
+                _w.Line($"f.Grad_{Field(i)} = biasGradients.Slice((part * {biases} + {b++}) * H, H);");
+        }
+        _w.Close();
+        _w.Line();
     }
+
+    /// <summary>The flops of one step's recurrent products over the whole batch: decides whether to split the batch.</summary>
+    private string StepFlops() =>
+        RecurrentGroups.Any()
+            ? string.Join(" + ", RecurrentGroups.Select(g => $"2.0 * batch * {g.Products.Count} * __hidden * __hidden"))
+            : "0.0";
 
     // The operand of a product group over all steps (forward: at step t; weight gradients: all steps).
     private string OperandAt(ProductGroup g, string step) =>
         _nodes[g.Operand].Kind == NodeKind.State
-            ? $"f.{StateBuffer(StateName(_nodes[g.Operand].StateIndex))}.Slice({step} * batch * H, batch * H)"
-            : $"f.{Saved(g.Operand)}.Slice({step} * batch * H, batch * H)";
+            ? $"f.{StateBuffer(StateName(_nodes[g.Operand].StateIndex))}.Slice(({step} * batch + b0) * H, (b1 - b0) * H)"
+            : $"f.{Saved(g.Operand)}.Slice(({step} * batch + b0) * H, (b1 - b0) * H)";
 
     private string OperandAllSteps(ProductGroup g) =>
         _nodes[g.Operand].Kind == NodeKind.State

@@ -45,6 +45,7 @@ namespace RnnGen
             private readonly int __at_b_ho; // where b_ho starts in the flat parameter span
             private readonly global::RnnGen.CellParameter[] __parameters;
             private object? __backwardScratch; // adjoint buffers, reused between calls
+            private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
 
             /// <summary>A layer of this cell for inputs of <paramref name="inputSize"/> and <paramref name="hiddenSize"/> hidden units.</summary>
             public Lstm(int inputSize, int hiddenSize)
@@ -149,7 +150,7 @@ namespace RnnGen
             // The buffers of one sequence batch, handed to the fused passes by reference.
             private ref struct Frame<T> where T : unmanaged
             {
-                public int Batch, Hidden, Step;
+                public int Batch, Hidden, Steps, Step;
                 public global::System.Span<T> Xp, dXp; // [steps, batch, 4 x hidden]
                 public global::System.Span<T> Rp_h, dRp_h; // [steps, batch, 4 x hidden]
                 public global::System.Span<T> State_h, dNext_h, dPrev_h; // [steps + 1, batch, hidden]; adjoints [batch, hidden]
@@ -162,6 +163,47 @@ namespace RnnGen
                 public global::System.ReadOnlySpan<T> b_hf; public global::System.Span<T> Grad_b_hf;
                 public global::System.ReadOnlySpan<T> b_hg; public global::System.Span<T> Grad_b_hg;
                 public global::System.ReadOnlySpan<T> b_ho; public global::System.Span<T> Grad_b_ho;
+            }
+
+            // Points a frame at the tape's buffers for a sequence batch of the given shape.
+            private Frame<T> TapeFrame<T>(global::RnnGen.CellTape<T> tape, global::System.ReadOnlySpan<T> parameters) where T : unmanaged
+            {
+                int steps = tape.Steps, batch = tape.Batch, rows = steps * batch, H = __hidden;
+                var f = new Frame<T> { Batch = batch, Hidden = H, Steps = steps };
+                f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 4 * H), 0, rows * 4 * H);
+                f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 4 * H), 0, rows * 4 * H);
+                f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(2, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
+                f.State_c = global::System.MemoryExtensions.AsSpan(tape.Slot(3, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
+                f.b_ii = parameters.Slice(__at_b_ii, H);
+                f.b_if = parameters.Slice(__at_b_if, H);
+                f.b_ig = parameters.Slice(__at_b_ig, H);
+                f.b_io = parameters.Slice(__at_b_io, H);
+                f.b_hi = parameters.Slice(__at_b_hi, H);
+                f.b_hf = parameters.Slice(__at_b_hf, H);
+                f.b_hg = parameters.Slice(__at_b_hg, H);
+                f.b_ho = parameters.Slice(__at_b_ho, H);
+                return f;
+            }
+
+            // Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.
+            private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged
+            {
+                int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;
+                f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 4 * H), 0, rows * 4 * H);
+                f.dRp_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(1, rows * 4 * H), 0, rows * 4 * H);
+                f.dNext_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(2, batch * H), 0, batch * H);
+                f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
+                f.dNext_c = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, batch * H), 0, batch * H);
+                f.dPrev_c = global::System.MemoryExtensions.AsSpan(scratch.Slot(5, batch * H), 0, batch * H);
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, 2 * 8 * H), 0, 2 * 8 * H);
+                f.Grad_b_ii = biasGradients.Slice((part * 8 + 0) * H, H);
+                f.Grad_b_if = biasGradients.Slice((part * 8 + 1) * H, H);
+                f.Grad_b_ig = biasGradients.Slice((part * 8 + 2) * H, H);
+                f.Grad_b_io = biasGradients.Slice((part * 8 + 3) * H, H);
+                f.Grad_b_hi = biasGradients.Slice((part * 8 + 4) * H, H);
+                f.Grad_b_hf = biasGradients.Slice((part * 8 + 5) * H, H);
+                f.Grad_b_hg = biasGradients.Slice((part * 8 + 6) * H, H);
+                f.Grad_b_ho = biasGradients.Slice((part * 8 + 7) * H, H);
             }
 
             public void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> initialStates, global::System.Span<float> outputs, global::System.Span<float> finalStates, global::RnnGen.CellTape<float> tape, int steps, int batch)
@@ -183,20 +225,7 @@ namespace RnnGen
                 global::RnnGen.Kernels.CellSupport.CheckForward("Lstm", ParameterCount, 2, __input, __hidden, steps, batch, parameters.Length, inputs.Length, initialStates.Length, outputs.Length, finalStates.Length);
                 tape.Begin(steps, batch);
                 int I = __input, H = __hidden, rows = steps * batch;
-                var f = new Frame<T> { Batch = batch, Hidden = H };
-                f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 4 * H), 0, rows * 4 * H);
-                f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 4 * H), 0, rows * 4 * H);
-                f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(2, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-                f.State_c = global::System.MemoryExtensions.AsSpan(tape.Slot(3, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-                f.b_ii = parameters.Slice(__at_b_ii, H);
-                f.b_if = parameters.Slice(__at_b_if, H);
-                f.b_ig = parameters.Slice(__at_b_ig, H);
-                f.b_io = parameters.Slice(__at_b_io, H);
-                f.b_hi = parameters.Slice(__at_b_hi, H);
-                f.b_hf = parameters.Slice(__at_b_hf, H);
-                f.b_hg = parameters.Slice(__at_b_hg, H);
-                f.b_ho = parameters.Slice(__at_b_ho, H);
-
+                var f = TapeFrame(tape, parameters);
                 // The input's products for every step at once, before the recurrence:
                 // Xp[t, b]  = [W_ii; W_if; W_ig; W_io] * x[t, b]
                 global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 4 * H, I, inputs, I, parameters.Slice(__at_W_ii), I, f.Xp.Slice(0 * H), 4 * H, false);
@@ -204,24 +233,43 @@ namespace RnnGen
                 else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
                 if (initialStates.IsEmpty) f.State_c.Slice(0, batch * H).Clear();
                 else initialStates.Slice(1 * batch * H, batch * H).CopyTo(f.State_c);
-                int vectorEnd = H - H % TV.Count;
-                for (int t = 0; t < steps; t++)
+                // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
+                if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 4 * __hidden * __hidden) == 2)
                 {
-                    f.Step = t;
-                    // Rp_h[t]  = [W_hi; W_hf; W_hg; W_ho] * h[t]
-                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, batch, 4 * H, H, f.State_h.Slice(t * batch * H, batch * H), H, parameters.Slice(__at_W_hi), H, f.Rp_h.Slice(t * batch * 4 * H + 0 * H), 4 * H, false);
-                    for (int b = 0; b < batch; b++)
-                    {
-                        ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                        ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                    }
+                    __tape = tape;
+                    var part = __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
+                    __tape = null;
                 }
+                else ForwardSteps<T, TV>(f, parameters, 0, batch);
                 // The outputs are the first state (h) after each step.
                 f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
                 if (!finalStates.IsEmpty)
                 {
                     f.State_h.Slice(rows * H, batch * H).CopyTo(finalStates.Slice(0 * batch * H));
                     f.State_c.Slice(rows * H, batch * H).CopyTo(finalStates.Slice(1 * batch * H));
+                }
+            }
+
+            private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
+                ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1);
+
+            // Every step for rows [b0, b1): the products of each level, then the fused passes they feed.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            {
+                int H = f.Hidden, batch = f.Batch, steps = f.Steps;
+                int vectorEnd = H - H % TV.Count;
+                for (int t = 0; t < steps; t++)
+                {
+                    f.Step = t;
+                    // Rp_h[t]  = [W_hi; W_hf; W_hg; W_ho] * h[t]
+                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 4 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hi), H, f.Rp_h.Slice((t * batch + b0) * 4 * H + 0 * H), 4 * H, false);
+                    for (int b = b0; b < b1; b++)
+                    {
+                        ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                        ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    }
                 }
             }
 
@@ -293,61 +341,42 @@ namespace RnnGen
                 int steps = tape.Steps, batch = tape.Batch;
                 global::RnnGen.Kernels.CellSupport.CheckBackward("Lstm", ParameterCount, 2, __input, __hidden, steps, batch, parameters.Length, inputs.Length, outputGradients.Length, finalStateGradients.Length, parameterGradients.Length, inputGradients.Length, initialStateGradients.Length);
                 int I = __input, H = __hidden, rows = steps * batch;
-                var f = new Frame<T> { Batch = batch, Hidden = H };
-                f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 4 * H), 0, rows * 4 * H);
-                f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 4 * H), 0, rows * 4 * H);
-                f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(2, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-                f.State_c = global::System.MemoryExtensions.AsSpan(tape.Slot(3, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-                f.b_ii = parameters.Slice(__at_b_ii, H);
-                f.b_if = parameters.Slice(__at_b_if, H);
-                f.b_ig = parameters.Slice(__at_b_ig, H);
-                f.b_io = parameters.Slice(__at_b_io, H);
-                f.b_hi = parameters.Slice(__at_b_hi, H);
-                f.b_hf = parameters.Slice(__at_b_hf, H);
-                f.b_hg = parameters.Slice(__at_b_hg, H);
-                f.b_ho = parameters.Slice(__at_b_ho, H);
+                var f = TapeFrame(tape, parameters);
                 var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();
                 __backwardScratch = scratch;
-                f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 4 * H), 0, rows * 4 * H);
-                f.dRp_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(1, rows * 4 * H), 0, rows * 4 * H);
-                f.dNext_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(2, batch * H), 0, batch * H);
-                f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
-                f.dNext_c = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, batch * H), 0, batch * H);
-                f.dPrev_c = global::System.MemoryExtensions.AsSpan(scratch.Slot(5, batch * H), 0, batch * H);
-                f.Grad_b_ii = parameterGradients.Slice(__at_b_ii, H);
-                f.Grad_b_if = parameterGradients.Slice(__at_b_if, H);
-                f.Grad_b_ig = parameterGradients.Slice(__at_b_ig, H);
-                f.Grad_b_io = parameterGradients.Slice(__at_b_io, H);
-                f.Grad_b_hi = parameterGradients.Slice(__at_b_hi, H);
-                f.Grad_b_hf = parameterGradients.Slice(__at_b_hf, H);
-                f.Grad_b_hg = parameterGradients.Slice(__at_b_hg, H);
-                f.Grad_b_ho = parameterGradients.Slice(__at_b_ho, H);
-
+                AdjointFrame(ref f, scratch, 0);
                 if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
                 else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
                 if (finalStateGradients.IsEmpty) f.dNext_c.Clear();
                 else finalStateGradients.Slice(1 * batch * H, batch * H).CopyTo(f.dNext_c);
-                int vectorEnd = H - H % TV.Count;
-                for (int t = steps - 1; t >= 0; t--)
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, 2 * 8 * H), 0, 2 * 8 * H);
+                int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 4 * __hidden * __hidden);
+                biasGradients.Slice(0, parts * 8 * H).Clear();
+                if (parts == 2)
                 {
-                    f.Step = t;
-                    global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h, outputGradients.Slice(t * batch * H, batch * H)); // the output of step t is h'
-                    f.dPrev_h.Clear();
-                    f.dPrev_c.Clear();
-                    for (int b = 0; b < batch; b++)
-                    {
-                        BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                        BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                    }
-                    // dh += [W_hi; W_hf; W_hg; W_ho]ᵀ * dRp_h[t]
-                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, batch, H, 4 * H, f.dRp_h.Slice(t * batch * 4 * H + 0 * H), 4 * H, parameters.Slice(__at_W_hi), H, f.dPrev_h, H, true);
-                    var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
-                    var swap1 = f.dNext_c; f.dNext_c = f.dPrev_c; f.dPrev_c = swap1;
+                    __tape = tape;
+                    var part = __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
+                    __tape = null;
                 }
+                else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch);
+                // Each part summed its rows' bias gradients apart; add them in a fixed order.
+                for (int part = 0; part < parts; part++)
+                {
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ii, H), biasGradients.Slice((part * 8 + 0) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_if, H), biasGradients.Slice((part * 8 + 1) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ig, H), biasGradients.Slice((part * 8 + 2) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_io, H), biasGradients.Slice((part * 8 + 3) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hi, H), biasGradients.Slice((part * 8 + 4) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hf, H), biasGradients.Slice((part * 8 + 5) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hg, H), biasGradients.Slice((part * 8 + 6) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ho, H), biasGradients.Slice((part * 8 + 7) * H, H));
+                }
+                // After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.
                 if (!initialStateGradients.IsEmpty)
                 {
-                    f.dNext_h.CopyTo(initialStateGradients.Slice(0 * batch * H));
-                    f.dNext_c.CopyTo(initialStateGradients.Slice(1 * batch * H));
+                    (steps % 2 == 0 ? f.dNext_h : f.dPrev_h).CopyTo(initialStateGradients.Slice(0 * batch * H));
+                    (steps % 2 == 0 ? f.dNext_c : f.dPrev_c).CopyTo(initialStateGradients.Slice(1 * batch * H));
                 }
                 // Weight gradients, every step at once: dW += d(products)ᵀ * operands.
                 // d[W_ii; W_if; W_ig; W_io] += dXpᵀ * x
@@ -358,6 +387,38 @@ namespace RnnGen
                 {
                     // dx = Σ stacked input weightsᵀ * dXp
                     global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, rows, I, 4 * H, f.dXp.Slice(0 * H), 4 * H, parameters.Slice(__at_W_ii), I, inputGradients, I, false);
+                }
+            }
+
+            private void BackwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            {
+                var tape = (global::RnnGen.CellTape<T>)__tape!;
+                var f = TapeFrame(tape, parameters);
+                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+                BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1);
+            }
+
+            // Every step for rows [b0, b1), last to first.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            {
+                int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
+                int vectorEnd = H - H % TV.Count;
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    f.Step = t;
+                    global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h.Slice(b0 * H, n * H), outputGradients.Slice((t * batch + b0) * H, n * H)); // the output of step t is h'
+                    f.dPrev_h.Slice(b0 * H, n * H).Clear();
+                    f.dPrev_c.Slice(b0 * H, n * H).Clear();
+                    for (int b = b0; b < b1; b++)
+                    {
+                        BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                        BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    }
+                    // dh += [W_hi; W_hf; W_hg; W_ho]ᵀ * dRp_h[t]
+                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 4 * H, f.dRp_h.Slice((t * batch + b0) * 4 * H + 0 * H), 4 * H, parameters.Slice(__at_W_hi), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
+                    var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
+                    var swap1 = f.dNext_c; f.dNext_c = f.dPrev_c; f.dPrev_c = swap1;
                 }
             }
 

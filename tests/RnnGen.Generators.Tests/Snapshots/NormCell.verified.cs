@@ -29,6 +29,7 @@ namespace RnnGen.Tests.Cells
         private readonly int __at_b; // where b starts in the flat parameter span
         private readonly global::RnnGen.CellParameter[] __parameters;
         private object? __backwardScratch; // adjoint buffers, reused between calls
+        private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
 
         /// <summary>A layer of this cell for inputs of <paramref name="inputSize"/> and <paramref name="hiddenSize"/> hidden units.</summary>
         public NormCell(int inputSize, int hiddenSize)
@@ -105,7 +106,7 @@ namespace RnnGen.Tests.Cells
         // The buffers of one sequence batch, handed to the fused passes by reference.
         private ref struct Frame<T> where T : unmanaged
         {
-            public int Batch, Hidden, Step;
+            public int Batch, Hidden, Steps, Step;
             public global::System.Span<T> Xp, dXp; // [steps, batch, 1 x hidden]
             public global::System.Span<T> Rp_h, dRp_h; // [steps, batch, 1 x hidden]
             public global::System.Span<T> Rp_a, dRp_a; // [steps, batch, 1 x hidden]
@@ -127,6 +128,50 @@ namespace RnnGen.Tests.Cells
             public global::System.ReadOnlySpan<T> b; public global::System.Span<T> Grad_b;
         }
 
+        // Points a frame at the tape's buffers for a sequence batch of the given shape.
+        private Frame<T> TapeFrame<T>(global::RnnGen.CellTape<T> tape, global::System.ReadOnlySpan<T> parameters) where T : unmanaged
+        {
+            int steps = tape.Steps, batch = tape.Batch, rows = steps * batch, H = __hidden;
+            var f = new Frame<T> { Batch = batch, Hidden = H, Steps = steps };
+            f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 1 * H), 0, rows * 1 * H);
+            f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 1 * H), 0, rows * 1 * H);
+            f.Rp_a = global::System.MemoryExtensions.AsSpan(tape.Slot(2, rows * 1 * H), 0, rows * 1 * H);
+            f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(3, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
+            f.Saved_v4 = global::System.MemoryExtensions.AsSpan(tape.Slot(4, rows * H), 0, rows * H);
+            f.Saved_a = global::System.MemoryExtensions.AsSpan(tape.Slot(5, rows * H), 0, rows * H);
+            f.Saved_v11 = global::System.MemoryExtensions.AsSpan(tape.Slot(6, rows * H), 0, rows * H);
+            f.Mean_pre = global::System.MemoryExtensions.AsSpan(tape.Slot(7, rows), 0, rows);
+            f.Rstd_pre = global::System.MemoryExtensions.AsSpan(tape.Slot(8, rows), 0, rows);
+            f.Mean_v12 = global::System.MemoryExtensions.AsSpan(tape.Slot(9, rows), 0, rows);
+            f.Rstd_v12 = global::System.MemoryExtensions.AsSpan(tape.Slot(10, rows), 0, rows);
+            f.gain = parameters.Slice(__at_gain, H);
+            f.shift = parameters.Slice(__at_shift, H);
+            f.gain2 = parameters.Slice(__at_gain2, H);
+            f.shift2 = parameters.Slice(__at_shift2, H);
+            f.b = parameters.Slice(__at_b, H);
+            return f;
+        }
+
+        // Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.
+        private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged
+        {
+            int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;
+            f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 1 * H), 0, rows * 1 * H);
+            f.dRp_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(1, rows * 1 * H), 0, rows * 1 * H);
+            f.dRp_a = global::System.MemoryExtensions.AsSpan(scratch.Slot(2, rows * 1 * H), 0, rows * 1 * H);
+            f.dNext_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
+            f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, batch * H), 0, batch * H);
+            f.Adj_pre = global::System.MemoryExtensions.AsSpan(scratch.Slot(5, batch * H), 0, batch * H);
+            f.Adj_a = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, batch * H), 0, batch * H);
+            f.Adj_v12 = global::System.MemoryExtensions.AsSpan(scratch.Slot(7, batch * H), 0, batch * H);
+            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(8, 2 * 5 * H), 0, 2 * 5 * H);
+            f.Grad_gain = biasGradients.Slice((part * 5 + 0) * H, H);
+            f.Grad_shift = biasGradients.Slice((part * 5 + 1) * H, H);
+            f.Grad_gain2 = biasGradients.Slice((part * 5 + 2) * H, H);
+            f.Grad_shift2 = biasGradients.Slice((part * 5 + 3) * H, H);
+            f.Grad_b = biasGradients.Slice((part * 5 + 4) * H, H);
+        }
+
         public void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> initialStates, global::System.Span<float> outputs, global::System.Span<float> finalStates, global::RnnGen.CellTape<float> tape, int steps, int batch)
         {
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) ForwardCore<float, global::RnnGen.Kernels.Simd512<float>>(parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
@@ -146,36 +191,44 @@ namespace RnnGen.Tests.Cells
             global::RnnGen.Kernels.CellSupport.CheckForward("NormCell", ParameterCount, 1, __input, __hidden, steps, batch, parameters.Length, inputs.Length, initialStates.Length, outputs.Length, finalStates.Length);
             tape.Begin(steps, batch);
             int I = __input, H = __hidden, rows = steps * batch;
-            var f = new Frame<T> { Batch = batch, Hidden = H };
-            f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 1 * H), 0, rows * 1 * H);
-            f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 1 * H), 0, rows * 1 * H);
-            f.Rp_a = global::System.MemoryExtensions.AsSpan(tape.Slot(2, rows * 1 * H), 0, rows * 1 * H);
-            f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(3, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-            f.Saved_v4 = global::System.MemoryExtensions.AsSpan(tape.Slot(4, rows * H), 0, rows * H);
-            f.Saved_a = global::System.MemoryExtensions.AsSpan(tape.Slot(5, rows * H), 0, rows * H);
-            f.Saved_v11 = global::System.MemoryExtensions.AsSpan(tape.Slot(6, rows * H), 0, rows * H);
-            f.Mean_pre = global::System.MemoryExtensions.AsSpan(tape.Slot(7, rows), 0, rows);
-            f.Rstd_pre = global::System.MemoryExtensions.AsSpan(tape.Slot(8, rows), 0, rows);
-            f.Mean_v12 = global::System.MemoryExtensions.AsSpan(tape.Slot(9, rows), 0, rows);
-            f.Rstd_v12 = global::System.MemoryExtensions.AsSpan(tape.Slot(10, rows), 0, rows);
-            f.gain = parameters.Slice(__at_gain, H);
-            f.shift = parameters.Slice(__at_shift, H);
-            f.gain2 = parameters.Slice(__at_gain2, H);
-            f.shift2 = parameters.Slice(__at_shift2, H);
-            f.b = parameters.Slice(__at_b, H);
-
+            var f = TapeFrame(tape, parameters);
             // The input's products for every step at once, before the recurrence:
             // Xp[t, b]  = [W] * x[t, b]
             global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 1 * H, I, inputs, I, parameters.Slice(__at_W), I, f.Xp.Slice(0 * H), 1 * H, false);
             if (initialStates.IsEmpty) f.State_h.Slice(0, batch * H).Clear();
             else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
+            // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
+            if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden) == 2)
+            {
+                __tape = tape;
+                var part = __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
+                global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
+                __tape = null;
+            }
+            else ForwardSteps<T, TV>(f, parameters, 0, batch);
+            // The outputs are the first state (h) after each step.
+            f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
+            if (!finalStates.IsEmpty)
+            {
+                f.State_h.Slice(rows * H, batch * H).CopyTo(finalStates.Slice(0 * batch * H));
+            }
+        }
+
+        private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
+            ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1);
+
+        // Every step for rows [b0, b1): the products of each level, then the fused passes they feed.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            int H = f.Hidden, batch = f.Batch, steps = f.Steps;
             int vectorEnd = H - H % TV.Count;
             for (int t = 0; t < steps; t++)
             {
                 f.Step = t;
                 // Rp_h[t]  = [U] * h[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, batch, 1 * H, H, f.State_h.Slice(t * batch * H, batch * H), H, parameters.Slice(__at_U), H, f.Rp_h.Slice(t * batch * 1 * H + 0 * H), 1 * H, false);
-                for (int b = 0; b < batch; b++)
+                global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_U), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
+                for (int b = b0; b < b1; b++)
                 {
                     ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
                     ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
@@ -184,8 +237,8 @@ namespace RnnGen.Tests.Cells
                     ForwardPass0Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
                 // Rp_a[t]  = [V] * a[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, batch, 1 * H, H, f.Saved_a.Slice(t * batch * H, batch * H), H, parameters.Slice(__at_V), H, f.Rp_a.Slice(t * batch * 1 * H + 0 * H), 1 * H, false);
-                for (int b = 0; b < batch; b++)
+                global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.Saved_a.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_V), H, f.Rp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
+                for (int b = b0; b < b1; b++)
                 {
                     ForwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
                     ForwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
@@ -193,12 +246,6 @@ namespace RnnGen.Tests.Cells
                     ForwardPass1Segment1<T, TV>(ref f, b, 0, vectorEnd);
                     ForwardPass1Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
-            }
-            // The outputs are the first state (h) after each step.
-            f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
-            if (!finalStates.IsEmpty)
-            {
-                f.State_h.Slice(rows * H, batch * H).CopyTo(finalStates.Slice(0 * batch * H));
             }
         }
 
@@ -297,75 +344,36 @@ namespace RnnGen.Tests.Cells
             int steps = tape.Steps, batch = tape.Batch;
             global::RnnGen.Kernels.CellSupport.CheckBackward("NormCell", ParameterCount, 1, __input, __hidden, steps, batch, parameters.Length, inputs.Length, outputGradients.Length, finalStateGradients.Length, parameterGradients.Length, inputGradients.Length, initialStateGradients.Length);
             int I = __input, H = __hidden, rows = steps * batch;
-            var f = new Frame<T> { Batch = batch, Hidden = H };
-            f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 1 * H), 0, rows * 1 * H);
-            f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 1 * H), 0, rows * 1 * H);
-            f.Rp_a = global::System.MemoryExtensions.AsSpan(tape.Slot(2, rows * 1 * H), 0, rows * 1 * H);
-            f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(3, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-            f.Saved_v4 = global::System.MemoryExtensions.AsSpan(tape.Slot(4, rows * H), 0, rows * H);
-            f.Saved_a = global::System.MemoryExtensions.AsSpan(tape.Slot(5, rows * H), 0, rows * H);
-            f.Saved_v11 = global::System.MemoryExtensions.AsSpan(tape.Slot(6, rows * H), 0, rows * H);
-            f.Mean_pre = global::System.MemoryExtensions.AsSpan(tape.Slot(7, rows), 0, rows);
-            f.Rstd_pre = global::System.MemoryExtensions.AsSpan(tape.Slot(8, rows), 0, rows);
-            f.Mean_v12 = global::System.MemoryExtensions.AsSpan(tape.Slot(9, rows), 0, rows);
-            f.Rstd_v12 = global::System.MemoryExtensions.AsSpan(tape.Slot(10, rows), 0, rows);
-            f.gain = parameters.Slice(__at_gain, H);
-            f.shift = parameters.Slice(__at_shift, H);
-            f.gain2 = parameters.Slice(__at_gain2, H);
-            f.shift2 = parameters.Slice(__at_shift2, H);
-            f.b = parameters.Slice(__at_b, H);
+            var f = TapeFrame(tape, parameters);
             var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();
             __backwardScratch = scratch;
-            f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 1 * H), 0, rows * 1 * H);
-            f.dRp_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(1, rows * 1 * H), 0, rows * 1 * H);
-            f.dRp_a = global::System.MemoryExtensions.AsSpan(scratch.Slot(2, rows * 1 * H), 0, rows * 1 * H);
-            f.dNext_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
-            f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, batch * H), 0, batch * H);
-            f.Adj_pre = global::System.MemoryExtensions.AsSpan(scratch.Slot(5, batch * H), 0, batch * H);
-            f.Adj_a = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, batch * H), 0, batch * H);
-            f.Adj_v12 = global::System.MemoryExtensions.AsSpan(scratch.Slot(7, batch * H), 0, batch * H);
-            f.Grad_gain = parameterGradients.Slice(__at_gain, H);
-            f.Grad_shift = parameterGradients.Slice(__at_shift, H);
-            f.Grad_gain2 = parameterGradients.Slice(__at_gain2, H);
-            f.Grad_shift2 = parameterGradients.Slice(__at_shift2, H);
-            f.Grad_b = parameterGradients.Slice(__at_b, H);
-
+            AdjointFrame(ref f, scratch, 0);
             if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
             else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
-            int vectorEnd = H - H % TV.Count;
-            for (int t = steps - 1; t >= 0; t--)
+            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(8, 2 * 5 * H), 0, 2 * 5 * H);
+            int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden);
+            biasGradients.Slice(0, parts * 5 * H).Clear();
+            if (parts == 2)
             {
-                f.Step = t;
-                global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h, outputGradients.Slice(t * batch * H, batch * H)); // the output of step t is h'
-                f.dPrev_h.Clear();
-                f.Adj_pre.Clear();
-                f.Adj_a.Clear();
-                f.Adj_v12.Clear();
-                for (int b = 0; b < batch; b++)
-                {
-                    BackwardPass1Segment1<T, TV>(ref f, b, 0, vectorEnd);
-                    BackwardPass1Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                    global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_v12.Slice(b * H, H), f.gain2, f.Saved_v11.Slice((t * batch + b) * H, H), f.Mean_v12[t * batch + b], f.Rstd_v12[t * batch + b], out f.M1_v12, out f.M2_v12);
-                    BackwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                    BackwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                }
-                // da += [V]ᵀ * dRp_a[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, batch, H, 1 * H, f.dRp_a.Slice(t * batch * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_V), H, f.Adj_a, H, true);
-                for (int b = 0; b < batch; b++)
-                {
-                    BackwardPass0Segment1<T, TV>(ref f, b, 0, vectorEnd);
-                    BackwardPass0Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                    global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_pre.Slice(b * H, H), f.gain, f.Saved_v4.Slice((t * batch + b) * H, H), f.Mean_pre[t * batch + b], f.Rstd_pre[t * batch + b], out f.M1_pre, out f.M2_pre);
-                    BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                    BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                }
-                // dh += [U]ᵀ * dRp_h[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, batch, H, 1 * H, f.dRp_h.Slice(t * batch * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_U), H, f.dPrev_h, H, true);
-                var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
+                __tape = tape;
+                var part = __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
+                global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
+                __tape = null;
             }
+            else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch);
+            // Each part summed its rows' bias gradients apart; add them in a fixed order.
+            for (int part = 0; part < parts; part++)
+            {
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_gain, H), biasGradients.Slice((part * 5 + 0) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_shift, H), biasGradients.Slice((part * 5 + 1) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_gain2, H), biasGradients.Slice((part * 5 + 2) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_shift2, H), biasGradients.Slice((part * 5 + 3) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b, H), biasGradients.Slice((part * 5 + 4) * H, H));
+            }
+            // After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.
             if (!initialStateGradients.IsEmpty)
             {
-                f.dNext_h.CopyTo(initialStateGradients.Slice(0 * batch * H));
+                (steps % 2 == 0 ? f.dNext_h : f.dPrev_h).CopyTo(initialStateGradients.Slice(0 * batch * H));
             }
             // Weight gradients, every step at once: dW += d(products)ᵀ * operands.
             // d[W] += dXpᵀ * x
@@ -378,6 +386,52 @@ namespace RnnGen.Tests.Cells
             {
                 // dx = Σ stacked input weightsᵀ * dXp
                 global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, rows, I, 1 * H, f.dXp.Slice(0 * H), 1 * H, parameters.Slice(__at_W), I, inputGradients, I, false);
+            }
+        }
+
+        private void BackwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            var tape = (global::RnnGen.CellTape<T>)__tape!;
+            var f = TapeFrame(tape, parameters);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+            BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1);
+        }
+
+        // Every step for rows [b0, b1), last to first.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
+            int vectorEnd = H - H % TV.Count;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                f.Step = t;
+                global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h.Slice(b0 * H, n * H), outputGradients.Slice((t * batch + b0) * H, n * H)); // the output of step t is h'
+                f.dPrev_h.Slice(b0 * H, n * H).Clear();
+                f.Adj_pre.Slice(b0 * H, n * H).Clear();
+                f.Adj_a.Slice(b0 * H, n * H).Clear();
+                f.Adj_v12.Slice(b0 * H, n * H).Clear();
+                for (int b = b0; b < b1; b++)
+                {
+                    BackwardPass1Segment1<T, TV>(ref f, b, 0, vectorEnd);
+                    BackwardPass1Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_v12.Slice(b * H, H), f.gain2, f.Saved_v11.Slice((t * batch + b) * H, H), f.Mean_v12[t * batch + b], f.Rstd_v12[t * batch + b], out f.M1_v12, out f.M2_v12);
+                    BackwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                    BackwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                }
+                // da += [V]ᵀ * dRp_a[t]
+                global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_V), H, f.Adj_a.Slice(b0 * H, n * H), H, true);
+                for (int b = b0; b < b1; b++)
+                {
+                    BackwardPass0Segment1<T, TV>(ref f, b, 0, vectorEnd);
+                    BackwardPass0Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_pre.Slice(b * H, H), f.gain, f.Saved_v4.Slice((t * batch + b) * H, H), f.Mean_pre[t * batch + b], f.Rstd_pre[t * batch + b], out f.M1_pre, out f.M2_pre);
+                    BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                    BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                }
+                // dh += [U]ᵀ * dRp_h[t]
+                global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_U), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
+                var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
             }
         }
 

@@ -23,6 +23,7 @@ namespace RnnGen
             private readonly int __at_b_hh; // where b_hh starts in the flat parameter span
             private readonly global::RnnGen.CellParameter[] __parameters;
             private object? __backwardScratch; // adjoint buffers, reused between calls
+            private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
 
             /// <summary>A layer of this cell for inputs of <paramref name="inputSize"/> and <paramref name="hiddenSize"/> hidden units.</summary>
             public SimpleRnn(int inputSize, int hiddenSize)
@@ -79,12 +80,38 @@ namespace RnnGen
             // The buffers of one sequence batch, handed to the fused passes by reference.
             private ref struct Frame<T> where T : unmanaged
             {
-                public int Batch, Hidden, Step;
+                public int Batch, Hidden, Steps, Step;
                 public global::System.Span<T> Xp, dXp; // [steps, batch, 1 x hidden]
                 public global::System.Span<T> Rp_h, dRp_h; // [steps, batch, 1 x hidden]
                 public global::System.Span<T> State_h, dNext_h, dPrev_h; // [steps + 1, batch, hidden]; adjoints [batch, hidden]
                 public global::System.ReadOnlySpan<T> b_ih; public global::System.Span<T> Grad_b_ih;
                 public global::System.ReadOnlySpan<T> b_hh; public global::System.Span<T> Grad_b_hh;
+            }
+
+            // Points a frame at the tape's buffers for a sequence batch of the given shape.
+            private Frame<T> TapeFrame<T>(global::RnnGen.CellTape<T> tape, global::System.ReadOnlySpan<T> parameters) where T : unmanaged
+            {
+                int steps = tape.Steps, batch = tape.Batch, rows = steps * batch, H = __hidden;
+                var f = new Frame<T> { Batch = batch, Hidden = H, Steps = steps };
+                f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 1 * H), 0, rows * 1 * H);
+                f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 1 * H), 0, rows * 1 * H);
+                f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(2, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
+                f.b_ih = parameters.Slice(__at_b_ih, H);
+                f.b_hh = parameters.Slice(__at_b_hh, H);
+                return f;
+            }
+
+            // Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.
+            private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged
+            {
+                int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;
+                f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 1 * H), 0, rows * 1 * H);
+                f.dRp_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(1, rows * 1 * H), 0, rows * 1 * H);
+                f.dNext_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(2, batch * H), 0, batch * H);
+                f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, 2 * 2 * H), 0, 2 * 2 * H);
+                f.Grad_b_ih = biasGradients.Slice((part * 2 + 0) * H, H);
+                f.Grad_b_hh = biasGradients.Slice((part * 2 + 1) * H, H);
             }
 
             public void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> initialStates, global::System.Span<float> outputs, global::System.Span<float> finalStates, global::RnnGen.CellTape<float> tape, int steps, int batch)
@@ -106,35 +133,48 @@ namespace RnnGen
                 global::RnnGen.Kernels.CellSupport.CheckForward("SimpleRnn", ParameterCount, 1, __input, __hidden, steps, batch, parameters.Length, inputs.Length, initialStates.Length, outputs.Length, finalStates.Length);
                 tape.Begin(steps, batch);
                 int I = __input, H = __hidden, rows = steps * batch;
-                var f = new Frame<T> { Batch = batch, Hidden = H };
-                f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 1 * H), 0, rows * 1 * H);
-                f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 1 * H), 0, rows * 1 * H);
-                f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(2, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-                f.b_ih = parameters.Slice(__at_b_ih, H);
-                f.b_hh = parameters.Slice(__at_b_hh, H);
-
+                var f = TapeFrame(tape, parameters);
                 // The input's products for every step at once, before the recurrence:
                 // Xp[t, b]  = [W_ih] * x[t, b]
                 global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 1 * H, I, inputs, I, parameters.Slice(__at_W_ih), I, f.Xp.Slice(0 * H), 1 * H, false);
                 if (initialStates.IsEmpty) f.State_h.Slice(0, batch * H).Clear();
                 else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
-                int vectorEnd = H - H % TV.Count;
-                for (int t = 0; t < steps; t++)
+                // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
+                if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden) == 2)
                 {
-                    f.Step = t;
-                    // Rp_h[t]  = [W_hh] * h[t]
-                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, batch, 1 * H, H, f.State_h.Slice(t * batch * H, batch * H), H, parameters.Slice(__at_W_hh), H, f.Rp_h.Slice(t * batch * 1 * H + 0 * H), 1 * H, false);
-                    for (int b = 0; b < batch; b++)
-                    {
-                        ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                        ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                    }
+                    __tape = tape;
+                    var part = __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
+                    __tape = null;
                 }
+                else ForwardSteps<T, TV>(f, parameters, 0, batch);
                 // The outputs are the first state (h) after each step.
                 f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
                 if (!finalStates.IsEmpty)
                 {
                     f.State_h.Slice(rows * H, batch * H).CopyTo(finalStates.Slice(0 * batch * H));
+                }
+            }
+
+            private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
+                ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1);
+
+            // Every step for rows [b0, b1): the products of each level, then the fused passes they feed.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            {
+                int H = f.Hidden, batch = f.Batch, steps = f.Steps;
+                int vectorEnd = H - H % TV.Count;
+                for (int t = 0; t < steps; t++)
+                {
+                    f.Step = t;
+                    // Rp_h[t]  = [W_hh] * h[t]
+                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hh), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
+                    for (int b = b0; b < b1; b++)
+                    {
+                        ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                        ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    }
                 }
             }
 
@@ -180,41 +220,33 @@ namespace RnnGen
                 int steps = tape.Steps, batch = tape.Batch;
                 global::RnnGen.Kernels.CellSupport.CheckBackward("SimpleRnn", ParameterCount, 1, __input, __hidden, steps, batch, parameters.Length, inputs.Length, outputGradients.Length, finalStateGradients.Length, parameterGradients.Length, inputGradients.Length, initialStateGradients.Length);
                 int I = __input, H = __hidden, rows = steps * batch;
-                var f = new Frame<T> { Batch = batch, Hidden = H };
-                f.Xp = global::System.MemoryExtensions.AsSpan(tape.Slot(0, rows * 1 * H), 0, rows * 1 * H);
-                f.Rp_h = global::System.MemoryExtensions.AsSpan(tape.Slot(1, rows * 1 * H), 0, rows * 1 * H);
-                f.State_h = global::System.MemoryExtensions.AsSpan(tape.Slot(2, (steps + 1) * batch * H), 0, (steps + 1) * batch * H);
-                f.b_ih = parameters.Slice(__at_b_ih, H);
-                f.b_hh = parameters.Slice(__at_b_hh, H);
+                var f = TapeFrame(tape, parameters);
                 var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();
                 __backwardScratch = scratch;
-                f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 1 * H), 0, rows * 1 * H);
-                f.dRp_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(1, rows * 1 * H), 0, rows * 1 * H);
-                f.dNext_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(2, batch * H), 0, batch * H);
-                f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
-                f.Grad_b_ih = parameterGradients.Slice(__at_b_ih, H);
-                f.Grad_b_hh = parameterGradients.Slice(__at_b_hh, H);
-
+                AdjointFrame(ref f, scratch, 0);
                 if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
                 else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
-                int vectorEnd = H - H % TV.Count;
-                for (int t = steps - 1; t >= 0; t--)
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, 2 * 2 * H), 0, 2 * 2 * H);
+                int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden);
+                biasGradients.Slice(0, parts * 2 * H).Clear();
+                if (parts == 2)
                 {
-                    f.Step = t;
-                    global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h, outputGradients.Slice(t * batch * H, batch * H)); // the output of step t is h'
-                    f.dPrev_h.Clear();
-                    for (int b = 0; b < batch; b++)
-                    {
-                        BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                        BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
-                    }
-                    // dh += [W_hh]ᵀ * dRp_h[t]
-                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, batch, H, 1 * H, f.dRp_h.Slice(t * batch * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_W_hh), H, f.dPrev_h, H, true);
-                    var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
+                    __tape = tape;
+                    var part = __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
+                    __tape = null;
                 }
+                else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch);
+                // Each part summed its rows' bias gradients apart; add them in a fixed order.
+                for (int part = 0; part < parts; part++)
+                {
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ih, H), biasGradients.Slice((part * 2 + 0) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hh, H), biasGradients.Slice((part * 2 + 1) * H, H));
+                }
+                // After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.
                 if (!initialStateGradients.IsEmpty)
                 {
-                    f.dNext_h.CopyTo(initialStateGradients.Slice(0 * batch * H));
+                    (steps % 2 == 0 ? f.dNext_h : f.dPrev_h).CopyTo(initialStateGradients.Slice(0 * batch * H));
                 }
                 // Weight gradients, every step at once: dW += d(products)ᵀ * operands.
                 // d[W_ih] += dXpᵀ * x
@@ -225,6 +257,36 @@ namespace RnnGen
                 {
                     // dx = Σ stacked input weightsᵀ * dXp
                     global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, rows, I, 1 * H, f.dXp.Slice(0 * H), 1 * H, parameters.Slice(__at_W_ih), I, inputGradients, I, false);
+                }
+            }
+
+            private void BackwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            {
+                var tape = (global::RnnGen.CellTape<T>)__tape!;
+                var f = TapeFrame(tape, parameters);
+                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+                BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1);
+            }
+
+            // Every step for rows [b0, b1), last to first.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            {
+                int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
+                int vectorEnd = H - H % TV.Count;
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    f.Step = t;
+                    global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h.Slice(b0 * H, n * H), outputGradients.Slice((t * batch + b0) * H, n * H)); // the output of step t is h'
+                    f.dPrev_h.Slice(b0 * H, n * H).Clear();
+                    for (int b = b0; b < b1; b++)
+                    {
+                        BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                        BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    }
+                    // dh += [W_hh]ᵀ * dRp_h[t]
+                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_W_hh), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
+                    var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
                 }
             }
 

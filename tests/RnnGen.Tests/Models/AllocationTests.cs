@@ -2,6 +2,11 @@ using RnnGen.Kernels;
 
 namespace RnnGen.Tests.Models;
 
+/// <summary>Runs alone: the worker threads are shared, and other tests' first calls (JIT, static set-up) allocate on them.</summary>
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public class AllocationCollection;
+
+[Collection(nameof(AllocationTests))]
 public class AllocationTests
 {
     [Theory]
