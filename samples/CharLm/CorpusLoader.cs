@@ -88,9 +88,9 @@ public static class CorpusLoader
     public const int MaxValidation = 10_000;
 
     /// <summary>Holds out the last 5% of the text (at most <see cref="MaxValidation"/> characters) for validation.</summary>
-    public static (ReadOnlyMemory<int> Train, ReadOnlyMemory<int> Validation) Split(int[] ids)
+    public static (ReadOnlyMemory<int> Train, ReadOnlyMemory<int> Validation) Split(int[] ids, double? fraction = null)
     {
-        int validation = (int)Math.Min(ids.Length * 0.05, MaxValidation);
+        int validation = fraction is { } f ? (int)Math.Round(ids.Length * f) : (int)Math.Min(ids.Length * 0.05, MaxValidation);
         return (ids.AsMemory(0, ids.Length - validation), ids.AsMemory(ids.Length - validation));
     }
 

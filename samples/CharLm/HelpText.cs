@@ -20,6 +20,7 @@ public static class HelpText
                                   default: English prose from the .NET SDK's reference documentation
               --model NAME        model preset (default: {DEFAULT}); 'list' shows them all
               --minutes N         time budget (default: {MINUTES} minutes; without it, --epochs alone bounds the run)
+              --validation F      hold out the last fraction F of the text for validation (default: 5%, at most 10,000 characters)
               --epochs N          passes over the text (default: unbounded within the time budget)
               --batch N           rows trained side by side (default: {BATCH})
               --steps N           characters per window, the BPTT length (default: {STEPS})

@@ -20,6 +20,8 @@ public sealed record Options
     public string? Model { get; init; }
     public int? Epochs { get; init; }
     public double? Minutes { get; init; }
+    /// <summary>The fraction of the text held out for validation (its end), instead of the default 5% capped at 10,000 characters.</summary>
+    public double? Validation { get; init; }
     public int? Batch { get; init; }
     public int? Steps { get; init; }
     public float? LearningRate { get; init; }
@@ -44,7 +46,7 @@ public static class OptionParser
 
     public static readonly IReadOnlyList<string> Names =
     [
-        "--text", "--model", "--epochs", "--minutes", "--batch", "--steps", "--lr", "--seed", "--out", "--resume",
+        "--text", "--model", "--epochs", "--minutes", "--validation", "--batch", "--steps", "--lr", "--seed", "--out", "--resume",
         "--checkpoint", "--length", "--temperature", "--top-k", "--top-p", "--prompt", "--help",
     ];
 
@@ -89,6 +91,7 @@ public static class OptionParser
                 "--model" => o with { Model = NonEmpty(name, value) },
                 "--epochs" => o with { Epochs = PositiveInt(name, value) },
                 "--minutes" => o with { Minutes = PositiveDouble(name, value) },
+                "--validation" => o with { Validation = Fraction(name, value) },
                 "--batch" => o with { Batch = PositiveInt(name, value) },
                 "--steps" => o with { Steps = PositiveInt(name, value) },
                 "--lr" => o with { LearningRate = (float)PositiveDouble(name, value) },
@@ -147,6 +150,13 @@ public static class OptionParser
     private static double Double(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? d
             : throw Usage($"option '{name}' expects a number, got '{value}'");
+
+    private static double Fraction(string name, string value)
+    {
+        double v = PositiveDouble(name, value);
+        if (v >= 1) throw Usage($"{name} takes a fraction of the text between 0 and 1, such as 0.1; got '{value}'.");
+        return v;
+    }
 
     private static double PositiveDouble(string name, string value)
     {

@@ -21,6 +21,11 @@ public partial class GruMedium;
 public partial class GruLarge;
 
 [LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Gru), Hidden = 512, Dropout = 0.25f)]
+[Layer(typeof(Cells.Gru), Hidden = 512, Dropout = 0.25f)]
+public partial class GruDeep;
+
+[LanguageModel(Embedding = 64)]
 [Layer(typeof(Cells.Lstm), Hidden = 128)]
 public partial class LstmSmall;
 
@@ -54,6 +59,7 @@ public static class Presets
         new("gru-small", "embedding 64, GRU 128", (v, s) => new GruSmall(v, s)),
         new("gru-medium", "embedding 64, GRU 256", (v, s) => new GruMedium(v, s)),
         new("gru-large", "embedding 64, GRU 512", (v, s) => new GruLarge(v, s)),
+        new("gru-deep", "embedding 64, 2 x GRU 512, dropout 0.25", (v, s) => new GruDeep(v, s)),
         new("lstm-small", "embedding 64, LSTM 128", (v, s) => new LstmSmall(v, s)),
         new("lstm-medium", "embedding 64, LSTM 256", (v, s) => new LstmMedium(v, s)),
         new("lstm-large", "embedding 64, 2 x LSTM 512, dropout 0.2", (v, s) => new LstmLarge(v, s)),

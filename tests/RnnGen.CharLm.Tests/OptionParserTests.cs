@@ -39,7 +39,7 @@ public class OptionParserTests
     public void Every_option_is_read()
     {
         var o = OptionParser.Parse([
-            "sample", "--text", "a.txt", "--model", "gru-small", "--epochs", "3", "--minutes", "1.5", "--batch", "8", "--steps", "16",
+            "sample", "--text", "a.txt", "--model", "gru-small", "--epochs", "3", "--minutes", "1.5", "--validation", "0.1", "--batch", "8", "--steps", "16",
             "--lr", "0.01", "--seed", "42", "--out", "o", "--resume", "--checkpoint", "c.safetensors", "--length", "99",
             "--temperature", "0.5", "--top-k", "5", "--top-p", "0.9", "--prompt", "Hello",
         ]);
@@ -48,6 +48,7 @@ public class OptionParserTests
         Assert.Equal("gru-small", o.Model);
         Assert.Equal(3, o.Epochs);
         Assert.Equal(1.5, o.Minutes);
+        Assert.Equal(0.1, o.Validation);
         Assert.Equal(8, o.Batch);
         Assert.Equal(16, o.Steps);
         Assert.Equal(0.01f, o.LearningRate);
@@ -83,6 +84,7 @@ public class OptionParserTests
     [InlineData(new[] { "--epochs", "many" }, "option '--epochs' expects an integer, got 'many'")]
     [InlineData(new[] { "--batch", "0" }, "option '--batch' must be at least 1, got '0'")]
     [InlineData(new[] { "--minutes", "-1" }, "option '--minutes' must be greater than 0, got '-1'")]
+    [InlineData(new[] { "--validation", "1" }, "--validation takes a fraction of the text between 0 and 1, such as 0.1; got '1'.")]
     [InlineData(new[] { "--lr", "fast" }, "option '--lr' expects a number, got 'fast'")]
     [InlineData(new[] { "--top-p", "1.5" }, "option '--top-p' must be in (0, 1], got '1.5'")]
     [InlineData(new[] { "--temperature", "-0.1" }, "option '--temperature' must be 0 (greedy) or more, got '-0.1'")]

@@ -44,7 +44,7 @@ public static class TrainCommand
         float lr = o.LearningRate ?? previous?.LearningRate ?? Options.DefaultLearningRate;
         int seed = o.Seed ?? previous?.Seed ?? 0;
 
-        var (train, validation) = CorpusLoader.Split(ids);
+        var (train, validation) = CorpusLoader.Split(ids, o.Validation);
         if ((train.Length - 1) / batch < steps)
             throw new CliException(Invariant($"--text: {corpus.Source} has {ids.Length:N0} characters, too few for one window of --batch {batch} x --steps {steps} (needs about {(long)batch * (steps + 1) * 20 / 19:N0}); give more text or lower --batch/--steps"));
 
