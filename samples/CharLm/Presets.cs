@@ -48,7 +48,7 @@ public sealed record Preset(string Name, string Description, Func<int, int, Lang
 public static class Presets
 {
     /// <summary>The preset a run without <c>--model</c> uses: sized so that five minutes on two cores visibly learn.</summary>
-    public const string DefaultName = "gru-small";
+    public const string DefaultName = "gru-large";
 
     /// <summary>The vocabulary size that <c>--model list</c> counts parameters for (about printable ASCII).</summary>
     public const int ListVocabSize = 96;
