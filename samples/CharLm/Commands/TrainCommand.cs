@@ -62,7 +62,7 @@ public static class TrainCommand
         string budget = minutes is { } m ? Invariant($"{m:0.##} min") : "none";
         output.WriteLine(Invariant($"{(o.Resume ? "Resuming" : "Training")} {preset.Name} ({model.ParameterCount:N0} parameters: {model.Configuration})"));
         output.WriteLine(Invariant($"  corpus: {corpus.Source}: {ids.Length:N0} characters, {vocab.Count} distinct; {validation.Length:N0} held out for validation"));
-        output.WriteLine(Invariant($"  batch {batch} x {steps} steps, Adam lr {lr}, time budget {budget}{(o.Epochs is { } ep ? $", {ep} epoch(s)" : "")}, seed {seed}"));
+        output.WriteLine(Invariant($"  batch {batch} x {steps} steps, Adam lr {lr} (halved when validation stalls), time budget {budget}{(o.Epochs is { } ep ? $", {ep} epoch(s)" : "")}, seed {seed}"));
         if (resume is not null)
             output.WriteLine(Invariant($"  continuing after {resumedTokens:N0} characters ({ProgressDisplay.Clock(spent)} of training) from {last}"));
         output.WriteLine($"  writing to {outDir}/ ({BestFile}, {LastFile}, {VocabularyFile}, {CsvFile}, {PngFile}); Ctrl+C saves and stops");
@@ -77,6 +77,8 @@ public static class TrainCommand
             Epochs = epochs,
             MaxDuration = minutes is { } mm ? spent + TimeSpan.FromMinutes(mm) : null,
             ValidationsPerEpoch = ValidationsPerEpoch(model, train, batch, steps, minutes),
+            // Halve the learning rate when two validations in a row bring no improvement.
+            Plateau = new ReduceOnPlateau(lr, factor: 0.5f, patience: 2, minLearningRate: lr / 64),
             CheckpointPath = best,
             LastCheckpointPath = last,
             ResumeFrom = resume is null ? null : last,

@@ -98,7 +98,7 @@ public sealed class Trainer
                             WriteCheckpoint(o.CheckpointPath, position, state);
                             lastGood = o.CheckpointPath;
                         }
-                        if (last && o.Plateau is not null) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
+                        if (o.Plateau is not null) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
                         Report(epoch, fraction, smoothed, tokensAtStart, position, clock, totalWindows, batches, result, Elapsed());
                     }
                     else

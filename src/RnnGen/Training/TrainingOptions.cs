@@ -19,7 +19,7 @@ public sealed record TrainingOptions
     public bool CarryState { get; init; } = true;
     /// <summary>A per-step learning-rate schedule (constant if null).</summary>
     public ILearningRateSchedule? Schedule { get; init; }
-    /// <summary>Lowers the learning rate when validation loss stops improving (after each epoch).</summary>
+    /// <summary>Lowers the learning rate when validation loss stops improving (fed every validation; its patience counts validations).</summary>
     public ReduceOnPlateau? Plateau { get; init; }
     /// <summary>Stop when validation loss has not improved for this many epochs, if set.</summary>
     public int? EarlyStoppingPatience { get; init; }

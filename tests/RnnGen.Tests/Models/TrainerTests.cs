@@ -106,3 +106,23 @@ public class TrainerTests : IDisposable
         public void Report(T value) => report(value);
     }
 }
+
+public class PlateauTests
+{
+    [Fact]
+    public void The_learning_rate_is_lowered_when_validation_stops_improving()
+    {
+        string text = BracketLanguage.Generate(600, seed: 3);
+        var vocab = Vocabulary.Characters(text);
+        var model = new BracketModel(vocab.Count, seed: 1);
+        // A threshold of 90%: no later validation counts as an improvement, and with no patience every one
+        // of them halves the rate: 1e-2 after the first, then 5e-3, 2.5e-3, 1.25e-3.
+        var adam = new Adam(1e-2f);
+        var plateau = new ReduceOnPlateau(1e-2f, factor: 0.5f, patience: 0, minLearningRate: 0f, threshold: 0.9f);
+        var history = new Trainer(model, adam, new TrainingOptions { BatchSize = 8, Steps = 16, Epochs = 1, ValidationsPerEpoch = 4, Plateau = plateau })
+            .Fit(vocab.Encode(text), 0.1);
+        Assert.Equal(4, history.Results.Count);
+        Assert.Equal(1.25e-3f, adam.LearningRate);
+        Assert.Equal(new[] { 1e-2f, 1e-2f, 5e-3f, 2.5e-3f }, history.Results.Select(r => r.LearningRate));
+    }
+}
