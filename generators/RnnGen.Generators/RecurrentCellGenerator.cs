@@ -84,6 +84,8 @@ internal static class Stage
         CellPlan p => p.Cell,
         Topology.LanguageModelModel m => new CellModel(m.Namespace, m.ContainingTypes, m.TypeName, "", "", EquatableArray<string>.Empty,
             EquatableArray<ParameterModel>.Empty, EquatableArray<Node>.Empty, EquatableArray<int>.Empty, EquatableArray<string>.Empty, null),
+        Topology.Seq2SeqModelSpec m => new CellModel(m.Namespace, m.ContainingTypes, m.TypeName, "", "", EquatableArray<string>.Empty,
+            EquatableArray<ParameterModel>.Empty, EquatableArray<Node>.Empty, EquatableArray<int>.Empty, EquatableArray<string>.Empty, m.Location),
         _ => null,
     };
 }
@@ -98,4 +100,6 @@ public static class TrackingNames
     public const string Emit = nameof(Emit);
     public const string ParseModel = nameof(ParseModel);
     public const string EmitModel = nameof(EmitModel);
+    public const string ParseSeq2Seq = nameof(ParseSeq2Seq);
+    public const string EmitSeq2Seq = nameof(EmitSeq2Seq);
 }

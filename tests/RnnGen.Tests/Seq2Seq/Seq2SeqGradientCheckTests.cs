@@ -25,6 +25,28 @@ public class Seq2SeqGradientCheckTests
     {
         var model = new Seq2SeqModel(Seq2SeqTestModels.SourceVocab, Seq2SeqTestModels.TargetVocab,
             Seq2SeqTestModels.Definition(attention, bidirectional, encoderLayers, decoderLayers, lstm), seed: 3);
+        Check(model);
+    }
+
+    /// <summary>The generated constructors build the same networks: check them too.</summary>
+    [Theory]
+    [InlineData("GeneralBiModel")]
+    [InlineData("DotStackedModel")]
+    [InlineData("AdditiveModel")]
+    public void Generated_models_pass_the_gradient_check(string name)
+    {
+        int sv = Seq2SeqTestModels.SourceVocab, tv = Seq2SeqTestModels.TargetVocab;
+        Seq2SeqModel model = name switch
+        {
+            "GeneralBiModel" => new GeneralBiModel(sv, tv, seed: 4),
+            "DotStackedModel" => new DotStackedModel(sv, tv, seed: 4),
+            _ => new AdditiveModel(sv, tv, seed: 4),
+        };
+        Check(model);
+    }
+
+    private static void Check(Seq2SeqModel model)
+    {
         var network = model.ToDouble();
         var random = new Random(5);
         for (int i = 0; i < network.Values.Length; i++) network.Values[i] += (random.NextDouble() - 0.5) * 0.4;
