@@ -4,7 +4,7 @@ using RnnGen;
 using Translate;
 
 // English → Chinese numbers and dates with an attention encoder-decoder, trained from scratch.
-//   dotnet run -c Release --project samples/Translate [-- --minutes 10 --count 40000 --seed 1 --batch 64]
+//   dotnet run -c Release --project samples/Translate [-- --minutes 4 --count 40000 --seed 1 --batch 64]
 // Trains within the time budget (stopping early once the validation set is all correct), reports exact
 // match and character BLEU-4 on the test set, prints examples, writes attention.png, then translates stdin lines.
 var options = Options.Parse(args);
@@ -70,8 +70,10 @@ var (greedyAccuracy, greedyBleu, greedyOutputs) = ExactMatch(test, beam: 0);
 Console.WriteLine($"Test ({test.Length} pairs), greedy: exact match {greedyAccuracy:P2}, BLEU-4 (characters) {greedyBleu * 100:F2}");
 if (options.Beam > 1)
 {
-    var (beamAccuracy, beamBleu, _) = ExactMatch(test, beam: options.Beam);
+    var (beamAccuracy, beamBleu, beamOutputs) = ExactMatch(test, beam: options.Beam);
     Console.WriteLine($"Test ({test.Length} pairs), beam {options.Beam}: exact match {beamAccuracy:P2}, BLEU-4 (characters) {beamBleu * 100:F2}");
+    foreach (int i in Enumerable.Range(0, test.Length).Where(i => beamOutputs[i] != test[i].Target).Take(3))
+        Console.WriteLine($"  beam error: {test[i].Source}  →  {beamOutputs[i]}   (expected {test[i].Target})");
 }
 Console.WriteLine("Examples:");
 foreach (int i in Enumerable.Range(0, test.Length).OrderBy(i => (i * 7919) % test.Length).Take(8))
@@ -119,7 +121,7 @@ internal sealed record Options(double Minutes, int Count, int Seed, int BatchSiz
 {
     public static Options Parse(string[] args)
     {
-        var o = new Options(Minutes: 10, Count: 40000, Seed: 1, BatchSize: 64, LearningRate: 3e-3f, Beam: 4, ValidationSize: 1000, ReportSeconds: 30, AttentionPath: "attention.png");
+        var o = new Options(Minutes: 4, Count: 40000, Seed: 1, BatchSize: 64, LearningRate: 3e-3f, Beam: 4, ValidationSize: 1000, ReportSeconds: 30, AttentionPath: "attention.png");
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             string value = args[i + 1];

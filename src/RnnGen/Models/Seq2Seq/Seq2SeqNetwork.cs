@@ -588,8 +588,10 @@ public sealed class Seq2SeqNetwork<T> where T : unmanaged, IBinaryFloatingPointI
     /// <summary>
     /// Beam search over one source sentence. Each step expands every live hypothesis and keeps the
     /// <paramref name="beamWidth"/> best by summed log-probability; a hypothesis ending in &lt;eos&gt; among
-    /// those is finished. Stops when <paramref name="beamWidth"/> are finished (or at
-    /// <paramref name="maxLength"/>) and returns the one with the best length-normalised score
+    /// those is finished. Stops when <paramref name="beamWidth"/> are finished and the best of them scores at
+    /// least as well as any live hypothesis would if it ended now (or at <paramref name="maxLength"/>; stopping
+    /// at the first <paramref name="beamWidth"/> finished ones would let short, unlikely hypotheses that end
+    /// early crowd out the likely one), and returns the one with the best length-normalised score
     /// log P / length^<paramref name="lengthPenalty"/> (length counting &lt;eos&gt;). Beam 1 is greedy decoding.
     /// </summary>
     public int[] Beam(int[] source, int beginId, int endId, int maxLength, int beamWidth, double lengthPenalty = 0.7)
@@ -601,7 +603,8 @@ public sealed class Seq2SeqNetwork<T> where T : unmanaged, IBinaryFloatingPointI
         var states = decoder.InitialStates(1);
         var finished = new List<(int[] Tokens, double Normalised)>();
         var logProbs = new double[beamWidth * V];
-        for (int step = 0; step < maxLength && live.Count > 0 && finished.Count < beamWidth; step++)
+        bool done = false;
+        for (int step = 0; step < maxLength && live.Count > 0 && !done; step++)
         {
             int K = live.Count;
             var previous = live.Select(h => h.Tokens.Length == 0 ? beginId : h.Tokens[^1]).ToArray();
@@ -635,6 +638,16 @@ public sealed class Seq2SeqNetwork<T> where T : unmanaged, IBinaryFloatingPointI
             }
             states = decoder.Select(states, K, from);
             live = next;
+            // Done once the beam holds enough finished hypotheses and none of the live ones, were it to end
+            // now, would score better (the usual heuristic: a live score only falls as it grows, though its
+            // normalised score may not, so this is not an exact bound).
+            if (finished.Count >= beamWidth)
+            {
+                finished = finished.OrderByDescending(h => h.Normalised).Take(beamWidth).ToList();
+                double bestLive = live.Count == 0 ? double.NegativeInfinity
+                    : live.Max(h => h.Score / Math.Pow(h.Tokens.Length + 1, lengthPenalty));
+                done = finished[0].Normalised >= bestLive;
+            }
         }
         if (finished.Count == 0)
             return live.OrderByDescending(h => h.Score / Math.Pow(h.Tokens.Length, lengthPenalty)).First().Tokens;
