@@ -94,4 +94,6 @@ public static class TrackingNames
     public const string Emit = nameof(Emit);
     public const string ParseModel = nameof(ParseModel);
     public const string EmitModel = nameof(EmitModel);
+    public const string ParseSeq2Seq = nameof(ParseSeq2Seq);
+    public const string EmitSeq2Seq = nameof(EmitSeq2Seq);
 }

@@ -98,4 +98,36 @@ internal static class DiagnosticDescriptors
         "RNNG024", "Dropout out of range",
         "Dropout is {0}, but it must be at least 0 and less than 1 (it is the probability of zeroing a unit)",
         Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private const string Seq2Seq = "RnnGen.Seq2Seq";
+
+    public static readonly DiagnosticDescriptor Seq2SeqMustBePartial = new(
+        "RNNG030", "Sequence-to-sequence model must be a partial class",
+        "The sequence-to-sequence model '{0}' must be a non-generic, non-static partial class{1} without a base class of its own: RnnGen adds Seq2SeqModel as its base",
+        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor Seq2SeqMissingLayers = new(
+        "RNNG031", "Sequence-to-sequence model lacks encoder or decoder layers",
+        "The sequence-to-sequence model '{0}' has no {1} layers: add at least one [{2}(typeof(Cells.Gru), Hidden = 128)]",
+        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor Seq2SeqLayerIsNotACell = new(
+        "RNNG032", "Encoder or decoder type is not a recurrent cell",
+        "'{0}' is not a recurrent cell: an [{1}] layer's type must be a class marked [RecurrentCell], such as Cells.Gru or Cells.Lstm",
+        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor Seq2SeqNonPositiveSize = new(
+        "RNNG033", "Sequence-to-sequence size must be positive",
+        "{0} is {1}, but it must be a positive number of units",
+        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DotAttentionSizeMismatch = new(
+        "RNNG034", "Dot attention between outputs of different sizes",
+        "Dot attention scores decoder states against encoder outputs, but the encoder gives {0} values ({1}) and the decoder's top layer has {2}: make them equal, or use AttentionKind.General or AttentionKind.Additive",
+        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnknownAttentionKind = new(
+        "RNNG035", "Unknown attention kind",
+        "{0} is not an attention kind: use AttentionKind.Dot, AttentionKind.General or AttentionKind.Additive",
+        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -1,0 +1,18 @@
+namespace RnnGen.Tests.Seq2Seq;
+
+[Seq2Seq(SourceEmbedding = 5, TargetEmbedding = 4, Attention = AttentionKind.General, Bidirectional = true)]
+[Encoder(typeof(RnnGen.Cells.Gru), Hidden = 11)]
+[Decoder(typeof(RnnGen.Cells.Gru), Hidden = 13)]
+public partial class GeneralBiModel;
+
+[Seq2Seq(SourceEmbedding = 5, TargetEmbedding = 4, Attention = AttentionKind.Dot, Bidirectional = true)]
+[Encoder(typeof(RnnGen.Cells.Gru), Hidden = 11)]
+[Encoder(typeof(RnnGen.Cells.Gru), Hidden = 11)]
+[Decoder(typeof(RnnGen.Cells.Lstm), Hidden = 22)]
+public partial class DotStackedModel;
+
+[Seq2Seq(SourceEmbedding = 5, TargetEmbedding = 4, Attention = AttentionKind.Additive)]
+[Encoder(typeof(RnnGen.Cells.Gru), Hidden = 11)]
+[Decoder(typeof(RnnGen.Cells.Gru), Hidden = 13)]
+[Decoder(typeof(RnnGen.Cells.Gru), Hidden = 13)]
+public partial class AdditiveModel;
