@@ -91,12 +91,49 @@ internal static unsafe class GemmPacked
                         T* aPanel = packA + ir * kc;
                         if (rows == mr && cols == nr)
                             GemmKernels.MicroKernel<T, TV>(kc, aPanel, bPanel, nr, cPanel + ir * g.Ldc, g.Ldc, add);
+                        else if (rows <= 4 && cols == nr && mr > 4)
+                            FourRows<T, TV>(kc, aPanel, bPanel, cPanel + ir * g.Ldc, g.Ldc, add, rows);
                         else
                             GemmKernels.EdgeKernel<T, TV>(kc, aPanel, bPanel, nr, cPanel + ir * g.Ldc, g.Ldc, add, rows, cols);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The ragged bottom tile of a batch (20 rows = 8 + 8 + 4) when at most 4 rows are left: the micro-kernel
+    /// cut to 4 rows of the packed A panel (still MR values per step), 8 accumulators instead of 16, so the
+    /// zero rows padding the panel cost nothing. Stores only the valid rows, straight into C.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourRows<T, TV>(nint kc, T* a, T* b, T* c, nint ldc, bool add, int rows)
+        where T : unmanaged, INumber<T>
+        where TV : struct, IGemmVector<TV, T>
+    {
+        int mr = TV.Rows;
+        nint w = TV.Count;
+        nint nr = 2 * w;
+        TV c00 = TV.Zero, c01 = TV.Zero, c10 = TV.Zero, c11 = TV.Zero, c20 = TV.Zero, c21 = TV.Zero, c30 = TV.Zero, c31 = TV.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            TV b0 = TV.Load(b);
+            TV b1 = TV.Load(b + w);
+            TV x = TV.Broadcast(a);
+            c00 = TV.MultiplyAdd(x, b0, c00); c01 = TV.MultiplyAdd(x, b1, c01);
+            x = TV.Broadcast(a + 1);
+            c10 = TV.MultiplyAdd(x, b0, c10); c11 = TV.MultiplyAdd(x, b1, c11);
+            x = TV.Broadcast(a + 2);
+            c20 = TV.MultiplyAdd(x, b0, c20); c21 = TV.MultiplyAdd(x, b1, c21);
+            x = TV.Broadcast(a + 3);
+            c30 = TV.MultiplyAdd(x, b0, c30); c31 = TV.MultiplyAdd(x, b1, c31);
+            a += mr;
+            b += nr;
+        }
+        Put<T, TV>(c, w, add, c00, c01);
+        if (rows > 1) Put<T, TV>(c + ldc, w, add, c10, c11);
+        if (rows > 2) Put<T, TV>(c + 2 * ldc, w, add, c20, c21);
+        if (rows > 3) Put<T, TV>(c + 3 * ldc, w, add, c30, c31);
     }
 
     /// <summary>
