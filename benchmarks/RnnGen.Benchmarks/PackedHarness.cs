@@ -49,33 +49,56 @@ public static class PackedHarness
             Action plain = () => Gemm.Multiply(false, s.TransposeB, s.M, s.N, s.K, a, s.K, w, ldw, c, s.N, false);
             Action pre = () => Gemm.Multiply(s.M, a, s.K, packed, c, s.N, false);
             Action pack = () => Gemm.Pack(s.TransposeB, s.K, s.N, w, ldw, packed);
-            // Interleaved per thread count, so a burst of load from other processes hits both variants alike.
-            double p1 = Gflops(plain, flops, 1, samples), q1 = Gflops(pre, flops, 1, samples);
-            double p2 = Gflops(plain, flops, 2, samples), q2 = Gflops(pre, flops, 2, samples);
-            double packUs = Seconds(pack, 1, samples) * 1e6;
+            // Plain and packed samples alternate, so a burst of load from other processes hits both alike.
+            var (p1, q1) = Gflops(plain, pre, flops, 1, samples);
+            var (p2, q2) = Gflops(plain, pre, flops, 2, samples);
+            double packUs = Seconds(pack, pack, 1, samples).First * 1e6;
             Console.WriteLine($"{s.Name,-34} {p1,6:F1} ({p1 / peak1,4:P0}) {q1,6:F1} ({q1 / peak1,4:P0}) {p2,6:F1} ({p2 / peak2,4:P0}) {q2,6:F1} ({q2 / peak2,4:P0}) {packUs,6:F0} µs");
         }
         Gemm.MaxThreads = Environment.ProcessorCount;
     }
 
-    private static double Gflops(Action product, double flops, int threads, int samples) =>
-        flops / Seconds(product, threads, samples) / 1e9;
+    private static (double First, double Second) Gflops(Action first, Action second, double flops, int threads, int samples)
+    {
+        var (t1, t2) = Seconds(first, second, threads, samples);
+        return (flops / t1 / 1e9, flops / t2 / 1e9);
+    }
 
-    /// <summary>Median seconds per call over timed samples, each repeating the call for at least ~40 ms.</summary>
-    private static double Seconds(Action body, int threads, int samples)
+    /// <summary>Median seconds per call of two bodies over alternating timed samples, each repeating its body
+    /// for at least ~40 ms.</summary>
+    private static (double First, double Second) Seconds(Action first, Action second, int threads, int samples)
     {
         Gemm.MaxThreads = threads;
-        for (int i = 0; i < 5; i++) body();
-        long t0 = Stopwatch.GetTimestamp();
-        body();
-        double once = Math.Max(Stopwatch.GetElapsedTime(t0).TotalSeconds, 1e-7);
-        int reps = (int)Math.Clamp(0.04 / once, 1, 1_000_000);
-        return Median(samples, () =>
+        int r1 = Repetitions(first), r2 = Repetitions(second);
+        var t1 = new double[samples];
+        var t2 = new double[samples];
+        for (int i = 0; i < samples; i++)
         {
-            long s = Stopwatch.GetTimestamp();
-            for (int r = 0; r < reps; r++) body();
-            return Stopwatch.GetElapsedTime(s).TotalSeconds / reps;
-        });
+            t1[i] = Time(first, r1);
+            t2[i] = Time(second, r2);
+        }
+        return (Median(t1), Median(t2));
+    }
+
+    private static int Repetitions(Action body)
+    {
+        for (int i = 0; i < 5; i++) body();
+        double once = Math.Max(Time(body, 1), 1e-7);
+        return (int)Math.Clamp(0.04 / once, 1, 1_000_000);
+    }
+
+    private static double Time(Action body, int reps)
+    {
+        long s = Stopwatch.GetTimestamp();
+        for (int r = 0; r < reps; r++) body();
+        return Stopwatch.GetElapsedTime(s).TotalSeconds / reps;
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        int n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     private static double Median(int samples, Func<double> measure)
