@@ -2,12 +2,18 @@ using BenchmarkDotNet.Running;
 using RnnGen.Benchmarks;
 
 // `-- gemm`: the GEMM throughput harness (FMA peak, GFLOP/s per shape, medians).
+// `-- packed [samples]`: per-time-step products with the weights packed once, against the plain product.
 // `-- bdn [BenchmarkDotNet args]` or any other args: the BenchmarkDotNet suites.
 // `-- train [config...] [--no-torch] [--repeats N]`: training, inference and generation throughput of the
 // reference configurations, against PyTorch in the same run.
 if (args.Length > 0 && args[0] == "train")
 {
     TrainingHarness.Run(args.Skip(1).ToArray());
+    return;
+}
+if (args.Length > 0 && args[0] == "packed")
+{
+    PackedHarness.Run(args.Skip(1).ToArray());
     return;
 }
 if (args.Length > 0 && args[0] == "gemm")

@@ -14,7 +14,7 @@ namespace RnnGen.Kernels;
 /// <see cref="GemmDriver"/>. Products big enough to repay waking a second core are split into
 /// independent column (or row) blocks of C run by <see cref="GemmParallel"/>.
 /// </remarks>
-public static unsafe class Gemm
+public static unsafe partial class Gemm
 {
     /// <summary>Below this many flops (2 m n k) a product stays on the calling thread: waking a worker and
     /// sharing the packing would cost more than it saves (a 32 x 128 x 384 step is 3 Mflop, ~20 µs).</summary>

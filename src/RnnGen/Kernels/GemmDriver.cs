@@ -39,9 +39,9 @@ internal static unsafe class GemmDriver
 
     // Blocking in bytes, so float and double share the cache geometry (Zen 5: 48 KiB L1d, 1 MiB L2 per core).
     // One KC x NR panel of B: 256 floats x 32 = 32 KiB, leaving L1 room for the A panel streaming past.
-    private const int KcBytes = 1024;
+    internal const int KcBytes = 1024;
     // One MC x KC block of A: 192 x 256 floats = 192 KiB, well inside L2 next to B panels in flight.
-    private const int McBytes = 768;
+    internal const int McBytes = 768;
     // One KC x NC block of B: 256 x 2048 floats = 2 MiB, a slice of L3.
     private const int NcBytes = 8192;
 
@@ -121,6 +121,10 @@ internal static unsafe class GemmDriver
             }
         }
     }
+
+    /// <summary>This thread's buffer for packed blocks of A, shared with the products on a pre-packed B.</summary>
+    internal static T* PackABuffer<T>(int elements)
+        where T : unmanaged => Buffer<T>(ref t_packA, elements);
 
     /// <summary>
     /// This thread's pack buffer, grown on demand and then reused, so a warmed-up product allocates nothing.
