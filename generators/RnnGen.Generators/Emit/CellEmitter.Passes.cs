@@ -53,6 +53,16 @@ internal sealed partial class CellEmitter
             _w.Line($"if (initialStates.IsEmpty) f.{s}.Slice(0, batch * H).Clear();");
             _w.Line($"else initialStates.Slice({k} * batch * H, batch * H).CopyTo(f.{s});");
         }
+        if (RecurrentGroups.Any())
+        {
+            _w.Line("// Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).");
+            _w.Line("__packed = steps >= 4;");
+            _w.Open("if (__packed)");
+            foreach (var g in RecurrentGroups)
+                for (int r = 0; r < g.Runs.Count; r++)
+                    _w.Line($"{Kernels}.Gemm.Pack<T>(true, H, {g.Runs[r].Count} * H, parameters.Slice({At(Field(FirstWeight(g, g.Runs[r])))}), H, Packing<T>(ref {PackedField(g, r, true)}));");
+            _w.Close();
+        }
         _w.Line("// The recurrence: on both cores, half of the rows each, when a step's products are too small to split.");
         _w.Open($"if ({Kernels}.RowSplit.Parts(batch, {StepFlops()}) == 2)");
         _w.Line("__tape = tape;");
@@ -85,10 +95,13 @@ internal sealed partial class CellEmitter
         {
             foreach (var g in RecurrentGroups.Where(g => g.Level == pass.Level))
             {
-                foreach (var run in g.Runs)
+                for (int r = 0; r < g.Runs.Count; r++)
                 {
+                    var run = g.Runs[r];
+                    string c = $"f.{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H)";
                     _w.Line($"// {g.Name}[t] {Blocks(g, run)} = {Stack(g, run)} * {_names[g.Operand]}[t]");
-                    _w.Line($"{Kernels}.Gemm.Multiply<T>(false, true, b1 - b0, {run.Count} * H, H, {OperandAt(g, "t")}, H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, f.{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H), {g.Products.Count} * H, false);");
+                    _w.Line($"if (__packed) {Kernels}.Gemm.Multiply<T>(b1 - b0, {OperandAt(g, "t")}, H, ({Kernels}.PackedMatrix<T>){PackedField(g, r, true)}!, {c}, {g.Products.Count} * H, false);");
+                    _w.Line($"else {Kernels}.Gemm.Multiply<T>(false, true, b1 - b0, {run.Count} * H, H, {OperandAt(g, "t")}, H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, {c}, {g.Products.Count} * H, false);");
                 }
             }
             int p = _plan.Passes.ToList().IndexOf(pass);
@@ -173,6 +186,15 @@ internal sealed partial class CellEmitter
         int biases = BiasParameters.Count();
         if (biases > 0)
             _w.Line($"var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot({BiasScratchSlot}, 2 * {biases} * H), 0, 2 * {biases} * H);");
+        if (RecurrentGroups.Any())
+        {
+            _w.Line("__packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once");
+            _w.Open("if (__packed)");
+            foreach (var g in RecurrentGroups)
+                for (int r = 0; r < g.Runs.Count; r++)
+                    _w.Line($"{Kernels}.Gemm.Pack<T>(false, {g.Runs[r].Count} * H, H, parameters.Slice({At(Field(FirstWeight(g, g.Runs[r])))}), H, Packing<T>(ref {PackedField(g, r, false)}));");
+            _w.Close();
+        }
         _w.Line("int parts = " + Kernels + ".RowSplit.Parts(batch, " + StepFlops() + ");");
         if (biases > 0)
             _w.Line("biasGradients.Slice(0, parts * " + biases + " * H).Clear();");
@@ -282,10 +304,13 @@ internal sealed partial class CellEmitter
             {
                 var operand = _nodes[g.Operand];
                 string target = operand.Kind == NodeKind.State ? $"f.dPrev_{StateName(operand.StateIndex)}" : $"f.{Slot(g.Operand)}";
-                foreach (var run in g.Runs)
+                for (int r = 0; r < g.Runs.Count; r++)
                 {
+                    var run = g.Runs[r];
+                    string a = $"f.d{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H)";
                     _w.Line($"// d{_names[g.Operand]} += {Stack(g, run)}ᵀ * d{g.Name}[t]");
-                    _w.Line($"{Kernels}.Gemm.Multiply<T>(false, false, n, H, {run.Count} * H, f.d{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H), {g.Products.Count} * H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, {target}.Slice(b0 * H, n * H), H, true);");
+                    _w.Line($"if (__packed) {Kernels}.Gemm.Multiply<T>(n, {a}, {g.Products.Count} * H, ({Kernels}.PackedMatrix<T>){PackedField(g, r, false)}!, {target}.Slice(b0 * H, n * H), H, true);");
+                    _w.Line($"else {Kernels}.Gemm.Multiply<T>(false, false, n, H, {run.Count} * H, {a}, {g.Products.Count} * H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, {target}.Slice(b0 * H, n * H), H, true);");
                 }
             }
         }

@@ -62,6 +62,7 @@ internal sealed partial class CellEmitter
         EmitInitialize();
         EmitFrame();
         EmitFrameFactories();
+        EmitPackedHelper();
         EmitForward();
         EmitBackward();
         _w.Close();
@@ -98,6 +99,10 @@ internal sealed partial class CellEmitter
         _w.Line("private readonly global::RnnGen.CellParameter[] __parameters;");
         _w.Line("private object? __backwardScratch; // adjoint buffers, reused between calls");
         _w.Line("private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch");
+        _w.Line("private bool __packed; // whether this call's per-step products use the packed weights below");
+        foreach (var g in RecurrentGroups)
+            for (int r = 0; r < g.Runs.Count; r++)
+                _w.Line($"private object? {PackedField(g, r, forward: true)}, {PackedField(g, r, forward: false)}; // {Stack(g, g.Runs[r])} packed for the forward and backward products");
         _w.Line();
 
         _w.Line($"/// <summary>A layer of this cell for inputs of <paramref name=\"inputSize\"/> and <paramref name=\"hiddenSize\"/> hidden units.</summary>");
@@ -238,6 +243,16 @@ internal sealed partial class CellEmitter
                 _w.Line($"f.Grad_{Field(i)} = biasGradients.Slice((part * {biases} + {b++}) * H, H);");
         }
         _w.Close();
+        _w.Line();
+    }
+
+    private static string PackedField(ProductGroup g, int run, bool forward) => $"__packed{(forward ? "Forward" : "Backward")}{g.Index}_{run}";
+
+    private void EmitPackedHelper()
+    {
+        _w.Line("// A packing buffer kept between calls, created on first use for the element type.");
+        _w.Line($"private static {Kernels}.PackedMatrix<T> Packing<T>(ref object? slot) where T : unmanaged =>");
+        _w.Line($"    slot as {Kernels}.PackedMatrix<T> ?? ({Kernels}.PackedMatrix<T>)(slot = new {Kernels}.PackedMatrix<T>());");
         _w.Line();
     }
 

@@ -38,6 +38,8 @@ namespace RnnGen
             private readonly global::RnnGen.CellParameter[] __parameters;
             private object? __backwardScratch; // adjoint buffers, reused between calls
             private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
+            private bool __packed; // whether this call's per-step products use the packed weights below
+            private object? __packedForward1_0, __packedBackward1_0; // [W_hr; W_hz; W_hn] packed for the forward and backward products
 
             /// <summary>A layer of this cell for inputs of <paramref name="inputSize"/> and <paramref name="hiddenSize"/> hidden units.</summary>
             public Gru(int inputSize, int hiddenSize)
@@ -172,6 +174,10 @@ namespace RnnGen
                 f.Grad_b_hn = biasGradients.Slice((part * 6 + 5) * H, H);
             }
 
+            // A packing buffer kept between calls, created on first use for the element type.
+            private static global::RnnGen.Kernels.PackedMatrix<T> Packing<T>(ref object? slot) where T : unmanaged =>
+                slot as global::RnnGen.Kernels.PackedMatrix<T> ?? (global::RnnGen.Kernels.PackedMatrix<T>)(slot = new global::RnnGen.Kernels.PackedMatrix<T>());
+
             public void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> initialStates, global::System.Span<float> outputs, global::System.Span<float> finalStates, global::RnnGen.CellTape<float> tape, int steps, int batch)
             {
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) ForwardCore<float, global::RnnGen.Kernels.Simd512<float>>(parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
@@ -197,6 +203,12 @@ namespace RnnGen
                 global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 3 * H, I, inputs, I, parameters.Slice(__at_W_ir), I, f.Xp.Slice(0 * H), 3 * H, false);
                 if (initialStates.IsEmpty) f.State_h.Slice(0, batch * H).Clear();
                 else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
+                // Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).
+                __packed = steps >= 4;
+                if (__packed)
+                {
+                    global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 3 * H, parameters.Slice(__at_W_hr), H, Packing<T>(ref __packedForward1_0));
+                }
                 // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
                 if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 3 * __hidden * __hidden) == 2)
                 {
@@ -227,7 +239,8 @@ namespace RnnGen
                 {
                     f.Step = t;
                     // Rp_h[t]  = [W_hr; W_hz; W_hn] * h[t]
-                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 3 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hr), H, f.Rp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, false);
+                    if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, false);
+                    else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 3 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hr), H, f.Rp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, false);
                     for (int b = b0; b < b1; b++)
                     {
                         ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
@@ -300,6 +313,11 @@ namespace RnnGen
                 if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
                 else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
                 var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, 2 * 6 * H), 0, 2 * 6 * H);
+                __packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once
+                if (__packed)
+                {
+                    global::RnnGen.Kernels.Gemm.Pack<T>(false, 3 * H, H, parameters.Slice(__at_W_hr), H, Packing<T>(ref __packedBackward1_0));
+                }
                 int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 3 * __hidden * __hidden);
                 biasGradients.Slice(0, parts * 6 * H).Clear();
                 if (parts == 2)
@@ -362,7 +380,8 @@ namespace RnnGen
                         BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                     }
                     // dh += [W_hr; W_hz; W_hn]ᵀ * dRp_h[t]
-                    global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 3 * H, f.dRp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, parameters.Slice(__at_W_hr), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
+                    if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(n, f.dRp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedBackward1_0!, f.dPrev_h.Slice(b0 * H, n * H), H, true);
+                    else global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 3 * H, f.dRp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, parameters.Slice(__at_W_hr), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
                     var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
                 }
             }

@@ -30,6 +30,9 @@ namespace RnnGen.Tests.Cells
         private readonly global::RnnGen.CellParameter[] __parameters;
         private object? __backwardScratch; // adjoint buffers, reused between calls
         private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
+        private bool __packed; // whether this call's per-step products use the packed weights below
+        private object? __packedForward1_0, __packedBackward1_0; // [U] packed for the forward and backward products
+        private object? __packedForward2_0, __packedBackward2_0; // [V] packed for the forward and backward products
 
         /// <summary>A layer of this cell for inputs of <paramref name="inputSize"/> and <paramref name="hiddenSize"/> hidden units.</summary>
         public NormCell(int inputSize, int hiddenSize)
@@ -172,6 +175,10 @@ namespace RnnGen.Tests.Cells
             f.Grad_b = biasGradients.Slice((part * 5 + 4) * H, H);
         }
 
+        // A packing buffer kept between calls, created on first use for the element type.
+        private static global::RnnGen.Kernels.PackedMatrix<T> Packing<T>(ref object? slot) where T : unmanaged =>
+            slot as global::RnnGen.Kernels.PackedMatrix<T> ?? (global::RnnGen.Kernels.PackedMatrix<T>)(slot = new global::RnnGen.Kernels.PackedMatrix<T>());
+
         public void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> initialStates, global::System.Span<float> outputs, global::System.Span<float> finalStates, global::RnnGen.CellTape<float> tape, int steps, int batch)
         {
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) ForwardCore<float, global::RnnGen.Kernels.Simd512<float>>(parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
@@ -197,6 +204,13 @@ namespace RnnGen.Tests.Cells
             global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 1 * H, I, inputs, I, parameters.Slice(__at_W), I, f.Xp.Slice(0 * H), 1 * H, false);
             if (initialStates.IsEmpty) f.State_h.Slice(0, batch * H).Clear();
             else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
+            // Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).
+            __packed = steps >= 4;
+            if (__packed)
+            {
+                global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 1 * H, parameters.Slice(__at_U), H, Packing<T>(ref __packedForward1_0));
+                global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 1 * H, parameters.Slice(__at_V), H, Packing<T>(ref __packedForward2_0));
+            }
             // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
             if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden) == 2)
             {
@@ -227,7 +241,8 @@ namespace RnnGen.Tests.Cells
             {
                 f.Step = t;
                 // Rp_h[t]  = [U] * h[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_U), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
+                if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
+                else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_U), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 for (int b = b0; b < b1; b++)
                 {
                     ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
@@ -237,7 +252,8 @@ namespace RnnGen.Tests.Cells
                     ForwardPass0Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
                 // Rp_a[t]  = [V] * a[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.Saved_a.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_V), H, f.Rp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
+                if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.Saved_a.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward2_0!, f.Rp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
+                else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.Saved_a.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_V), H, f.Rp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 for (int b = b0; b < b1; b++)
                 {
                     ForwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
@@ -351,6 +367,12 @@ namespace RnnGen.Tests.Cells
             if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
             else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
             var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(8, 2 * 5 * H), 0, 2 * 5 * H);
+            __packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once
+            if (__packed)
+            {
+                global::RnnGen.Kernels.Gemm.Pack<T>(false, 1 * H, H, parameters.Slice(__at_U), H, Packing<T>(ref __packedBackward1_0));
+                global::RnnGen.Kernels.Gemm.Pack<T>(false, 1 * H, H, parameters.Slice(__at_V), H, Packing<T>(ref __packedBackward2_0));
+            }
             int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden);
             biasGradients.Slice(0, parts * 5 * H).Clear();
             if (parts == 2)
@@ -420,7 +442,8 @@ namespace RnnGen.Tests.Cells
                     BackwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
                 // da += [V]ᵀ * dRp_a[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_V), H, f.Adj_a.Slice(b0 * H, n * H), H, true);
+                if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(n, f.dRp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedBackward2_0!, f.Adj_a.Slice(b0 * H, n * H), H, true);
+                else global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_V), H, f.Adj_a.Slice(b0 * H, n * H), H, true);
                 for (int b = b0; b < b1; b++)
                 {
                     BackwardPass0Segment1<T, TV>(ref f, b, 0, vectorEnd);
@@ -430,7 +453,8 @@ namespace RnnGen.Tests.Cells
                     BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
                 // dh += [U]ᵀ * dRp_h[t]
-                global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_U), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
+                if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(n, f.dRp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedBackward1_0!, f.dPrev_h.Slice(b0 * H, n * H), H, true);
+                else global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_U), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
                 var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
             }
         }
