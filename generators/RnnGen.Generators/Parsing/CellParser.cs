@@ -64,23 +64,10 @@ internal sealed class CellParser
 
     private CellModel? ParseCell(ClassDeclarationSyntax declaration, INamedTypeSymbol symbol)
     {
-        var containing = new List<string>();
-        bool shapeOk = declaration.Modifiers.Any(SyntaxKind.PartialKeyword)
-            && !declaration.Modifiers.Any(SyntaxKind.StaticKeyword)
-            && declaration.TypeParameterList is null;
-        string where = "";
-        for (var parent = declaration.Parent as TypeDeclarationSyntax; parent is not null; parent = parent.Parent as TypeDeclarationSyntax)
+        var shape = DeclarationShape.Of(declaration, symbol);
+        if (!shape.IsValid)
         {
-            if (parent is not ClassDeclarationSyntax || !parent.Modifiers.Any(SyntaxKind.PartialKeyword) || parent.TypeParameterList is not null)
-            {
-                shapeOk = false;
-                where = $", and so must its enclosing type '{parent.Identifier.ValueText}'";
-            }
-            containing.Insert(0, parent.Identifier.ValueText);
-        }
-        if (!shapeOk)
-        {
-            Report(DiagnosticDescriptors.CellMustBePartial, declaration.Identifier, symbol.Name, where);
+            Report(DiagnosticDescriptors.CellMustBePartial, declaration.Identifier, symbol.Name, shape.Problem);
             return null;
         }
 
@@ -107,7 +94,7 @@ internal sealed class CellParser
         string ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
         return new CellModel(
             ns.Length == 0 ? null : ns,
-            containing.ToEquatableArray(),
+            shape.ContainingTypes,
             symbol.Name,
             SyntaxFacts.GetText(symbol.DeclaredAccessibility == Accessibility.Public ? Accessibility.Public : Accessibility.Internal),
             _inputName,

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Model;
+using RnnGen.Generators.Parsing;
 
 namespace RnnGen.Generators.Topology;
 
@@ -25,23 +26,10 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(d, LocationInfo.From(node) ?? LocationInfo.From(declaration.Identifier), args));
 
         // The shape of the class itself.
-        var containing = new List<string>();
-        string where = "";
-        bool ok = declaration.Modifiers.Any(SyntaxKind.PartialKeyword) && !declaration.Modifiers.Any(SyntaxKind.StaticKeyword)
-                  && declaration.TypeParameterList is null
-                  && (symbol.BaseType is null || symbol.BaseType.SpecialType == SpecialType.System_Object || symbol.BaseType.ToDisplayString() == "RnnGen.LanguageModel");
-        for (var parent = declaration.Parent as TypeDeclarationSyntax; parent is not null; parent = parent.Parent as TypeDeclarationSyntax)
+        var shape = DeclarationShape.Of(declaration, symbol, generatedBase: "RnnGen.LanguageModel");
+        if (!shape.IsValid)
         {
-            if (parent is not ClassDeclarationSyntax || !parent.Modifiers.Any(SyntaxKind.PartialKeyword) || parent.TypeParameterList is not null)
-            {
-                ok = false;
-                where = $" (and so must its enclosing type '{parent.Identifier.ValueText}')";
-            }
-            containing.Insert(0, parent.Identifier.ValueText);
-        }
-        if (!ok)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, LocationInfo.From(declaration.Identifier), symbol.Name, where));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, LocationInfo.From(declaration.Identifier), symbol.Name, shape.Problem));
             return new StageResult<LanguageModelModel>(null, diagnostics.ToEquatableArray());
         }
 
@@ -94,7 +82,7 @@ internal static class ModelParser
         if (diagnostics.Count > 0) return new StageResult<LanguageModelModel>(null, diagnostics.ToEquatableArray());
         string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         return new StageResult<LanguageModelModel>(
-            new LanguageModelModel(ns, containing.ToEquatableArray(), symbol.Name, embedding, layers.ToEquatableArray(), LocationInfo.From(declaration.Identifier)),
+            new LanguageModelModel(ns, shape.ContainingTypes, symbol.Name, embedding, layers.ToEquatableArray(), LocationInfo.From(declaration.Identifier)),
             EquatableArray<DiagnosticInfo>.Empty);
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Model;
+using RnnGen.Generators.Parsing;
 
 namespace RnnGen.Generators.Topology;
 
@@ -29,23 +30,10 @@ internal static class Seq2SeqParser
         void Report(DiagnosticDescriptor d, SyntaxNode? node, params string[] args) =>
             diagnostics.Add(DiagnosticInfo.Create(d, LocationInfo.From(node) ?? LocationInfo.From(declaration.Identifier), args));
 
-        var containing = new List<string>();
-        string where = "";
-        bool ok = declaration.Modifiers.Any(SyntaxKind.PartialKeyword) && !declaration.Modifiers.Any(SyntaxKind.StaticKeyword)
-                  && declaration.TypeParameterList is null
-                  && (symbol.BaseType is null || symbol.BaseType.SpecialType == SpecialType.System_Object || symbol.BaseType.ToDisplayString() == "RnnGen.Seq2SeqModel");
-        for (var parent = declaration.Parent as TypeDeclarationSyntax; parent is not null; parent = parent.Parent as TypeDeclarationSyntax)
+        var shape = DeclarationShape.Of(declaration, symbol, generatedBase: "RnnGen.Seq2SeqModel");
+        if (!shape.IsValid)
         {
-            if (parent is not ClassDeclarationSyntax || !parent.Modifiers.Any(SyntaxKind.PartialKeyword) || parent.TypeParameterList is not null)
-            {
-                ok = false;
-                where = $" (and so must its enclosing type '{parent.Identifier.ValueText}')";
-            }
-            containing.Insert(0, parent.Identifier.ValueText);
-        }
-        if (!ok)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Seq2SeqMustBePartial, LocationInfo.From(declaration.Identifier), symbol.Name, where));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Seq2SeqMustBePartial, LocationInfo.From(declaration.Identifier), symbol.Name, shape.Problem));
             return new StageResult<Seq2SeqModelSpec>(null, diagnostics.ToEquatableArray());
         }
 
@@ -118,7 +106,7 @@ internal static class Seq2SeqParser
         if (diagnostics.Count > 0) return new StageResult<Seq2SeqModelSpec>(null, diagnostics.ToEquatableArray());
         string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         return new StageResult<Seq2SeqModelSpec>(
-            new Seq2SeqModelSpec(ns, containing.ToEquatableArray(), symbol.Name, LocationInfo.From(declaration.Identifier), sourceEmbedding, targetEmbedding,
+            new Seq2SeqModelSpec(ns, shape.ContainingTypes, symbol.Name, LocationInfo.From(declaration.Identifier), sourceEmbedding, targetEmbedding,
                 AttentionKinds[attention], bidirectional, encoder.ToEquatableArray(), decoder.ToEquatableArray()),
             EquatableArray<DiagnosticInfo>.Empty);
     }
