@@ -15,6 +15,7 @@ public sealed class Sampler
     private readonly Random _random;
     private float[] _probabilities = [];
     private int[] _order = [];
+    private float[] _keys = [];
 
     public Sampler(float temperature = 1, int topK = 0, float topP = 1, int? seed = null)
     {
@@ -36,6 +37,7 @@ public sealed class Sampler
         {
             _probabilities = new float[n];
             _order = new int[n];
+            _keys = new float[n];
         }
         var p = _probabilities.AsSpan();
         TensorPrimitives.Divide(logits, _temperature, p);
@@ -44,10 +46,13 @@ public sealed class Sampler
         int candidates = n;
         if (_topK > 0 || _topP < 1)
         {
-            // Most likely first; ties broken by id so that a seed always gives the same text.
-            for (int i = 0; i < n; i++) _order[i] = i;
-            var probabilities = _probabilities;
-            Array.Sort(_order, (a, b) => probabilities[b] != probabilities[a] ? probabilities[b].CompareTo(probabilities[a]) : a.CompareTo(b));
+            // Most likely first (sorting by negated probability); the sort is deterministic, so a seed always gives the same text.
+            for (int i = 0; i < n; i++)
+            {
+                _order[i] = i;
+                _keys[i] = -p[i];
+            }
+            Array.Sort(_keys, _order);
             if (_topK > 0) candidates = Math.Min(candidates, _topK);
             if (_topP < 1)
             {
