@@ -43,7 +43,7 @@ internal sealed partial class CellEmitter
             _w.Line("// The input's products for every step at once, before the recurrence:");
             foreach (var run in input.Runs)
             {
-                _w.Line($"// Xp[t, b] {Blocks(input, run)} = {Stack(input, run)} * {_cell.InputName}[t, b]");
+                _w.Line($"// Xp[t, b]{Blocks(input, run)} = {Stack(input, run)} * {_cell.InputName}[t, b]");
                 _w.Line($"{Kernels}.Gemm.Multiply<T>(false, true, rows, {run.Count} * H, I, inputs, I, parameters.Slice({At(Field(FirstWeight(input, run)))}), I, f.Xp.Slice({run.Start} * H), {input.Products.Count} * H, false);");
             }
         }
@@ -99,7 +99,7 @@ internal sealed partial class CellEmitter
                 {
                     var run = g.Runs[r];
                     string c = $"f.{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H)";
-                    _w.Line($"// {g.Name}[t] {Blocks(g, run)} = {Stack(g, run)} * {_names[g.Operand]}[t]");
+                    _w.Line($"// {g.Name}[t]{Blocks(g, run)} = {Stack(g, run)} * {_names[g.Operand]}[t]");
                     _w.Line($"if (__packed) {Kernels}.Gemm.Multiply<T>(b1 - b0, {OperandAt(g, "t")}, H, ({Kernels}.PackedMatrix<T>){PackedField(g, r, true)}!, {c}, {g.Products.Count} * H, false);");
                     _w.Line($"else {Kernels}.Gemm.Multiply<T>(false, true, b1 - b0, {run.Count} * H, H, {OperandAt(g, "t")}, H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, {c}, {g.Products.Count} * H, false);");
                 }
@@ -127,7 +127,7 @@ internal sealed partial class CellEmitter
                 EmitForwardSegment(p, segment);
     }
 
-    private string Blocks(ProductGroup g, Run run) => run.Count == g.Products.Count ? "" : $"(blocks {run.Start}..{run.Start + run.Count - 1})";
+    private static string Blocks(ProductGroup g, Run run) => run.Count == g.Products.Count ? "" : $" (blocks {run.Start}..{run.Start + run.Count - 1})";
 
     private void EmitForwardSegment(int p, Segment segment)
     {

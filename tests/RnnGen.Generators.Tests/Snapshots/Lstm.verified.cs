@@ -233,7 +233,7 @@ namespace RnnGen
                 int I = __input, H = __hidden, rows = steps * batch;
                 var f = TapeFrame(tape, parameters);
                 // The input's products for every step at once, before the recurrence:
-                // Xp[t, b]  = [W_ii; W_if; W_ig; W_io] * x[t, b]
+                // Xp[t, b] = [W_ii; W_if; W_ig; W_io] * x[t, b]
                 global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 4 * H, I, inputs, I, parameters.Slice(__at_W_ii), I, f.Xp.Slice(0 * H), 4 * H, false);
                 if (initialStates.IsEmpty) f.State_h.Slice(0, batch * H).Clear();
                 else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
@@ -275,7 +275,7 @@ namespace RnnGen
                 for (int t = 0; t < steps; t++)
                 {
                     f.Step = t;
-                    // Rp_h[t]  = [W_hi; W_hf; W_hg; W_ho] * h[t]
+                    // Rp_h[t] = [W_hi; W_hf; W_hg; W_ho] * h[t]
                     if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 4 * H + 0 * H), 4 * H, false);
                     else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 4 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hi), H, f.Rp_h.Slice((t * batch + b0) * 4 * H + 0 * H), 4 * H, false);
                     for (int b = b0; b < b1; b++)

@@ -167,7 +167,7 @@ namespace RnnGen.Tests.Cells
             int I = __input, H = __hidden, rows = steps * batch;
             var f = TapeFrame(tape, parameters);
             // The input's products for every step at once, before the recurrence:
-            // Xp[t, b]  = [Wf; Wh] * x[t, b]
+            // Xp[t, b] = [Wf; Wh] * x[t, b]
             global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 2 * H, I, inputs, I, parameters.Slice(__at_Wf), I, f.Xp.Slice(0 * H), 2 * H, false);
             if (initialStates.IsEmpty) f.State_h.Slice(0, batch * H).Clear();
             else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
@@ -207,7 +207,7 @@ namespace RnnGen.Tests.Cells
             for (int t = 0; t < steps; t++)
             {
                 f.Step = t;
-                // Rp_h[t]  = [Uf] * h[t]
+                // Rp_h[t] = [Uf] * h[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_Uf), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 for (int b = b0; b < b1; b++)
@@ -215,7 +215,7 @@ namespace RnnGen.Tests.Cells
                     ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
                     ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
-                // Rp_v9[t]  = [Uh] * v9[t]
+                // Rp_v9[t] = [Uh] * v9[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.Saved_v9.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward2_0!, f.Rp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.Saved_v9.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_Uh), H, f.Rp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 for (int b = b0; b < b1; b++)

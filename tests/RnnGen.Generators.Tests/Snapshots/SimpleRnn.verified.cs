@@ -141,7 +141,7 @@ namespace RnnGen
                 int I = __input, H = __hidden, rows = steps * batch;
                 var f = TapeFrame(tape, parameters);
                 // The input's products for every step at once, before the recurrence:
-                // Xp[t, b]  = [W_ih] * x[t, b]
+                // Xp[t, b] = [W_ih] * x[t, b]
                 global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, rows, 1 * H, I, inputs, I, parameters.Slice(__at_W_ih), I, f.Xp.Slice(0 * H), 1 * H, false);
                 if (initialStates.IsEmpty) f.State_h.Slice(0, batch * H).Clear();
                 else initialStates.Slice(0 * batch * H, batch * H).CopyTo(f.State_h);
@@ -180,7 +180,7 @@ namespace RnnGen
                 for (int t = 0; t < steps; t++)
                 {
                     f.Step = t;
-                    // Rp_h[t]  = [W_hh] * h[t]
+                    // Rp_h[t] = [W_hh] * h[t]
                     if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                     else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hh), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                     for (int b = b0; b < b1; b++)
