@@ -111,10 +111,15 @@ public static class TrainingHarness
 
     private static int SoftmaxArgMax(ReadOnlySpan<float> logits) => Kernels.SoftmaxCrossEntropy.ArgMax(logits);
 
-    /// <summary>The median seconds per call over <paramref name="repeats"/> samples of about 0.3 s each, after a warm-up.</summary>
+    /// <summary>
+    /// The median seconds per call over <paramref name="repeats"/> samples of about 0.3 s each, after a warm-up
+    /// of two seconds: long enough for the JIT's tiers and the worker threads to reach the steady state that a
+    /// training run of minutes sees (the anchor script warms PyTorch up too).
+    /// </summary>
     public static double Timed(Action action, int repeats)
     {
-        action();
+        var warmUp = Stopwatch.StartNew();
+        do action(); while (warmUp.Elapsed.TotalSeconds < 2);
         var probe = Stopwatch.StartNew();
         action();
         int inner = Math.Max(1, (int)(0.3 / Math.Max(probe.Elapsed.TotalSeconds, 1e-6)));

@@ -48,6 +48,8 @@ internal static unsafe class GemmDriver
     [ThreadStatic] private static byte[]? t_packA;
     [ThreadStatic] private static byte[]? t_packB;
 
+    // Compiled fully optimised at once: hot from the first call, so short runs see the steady-state kernel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TV>(in GemmArgs<T> g)
         where T : unmanaged, INumber<T>
         where TV : struct, IGemmVector<TV, T>

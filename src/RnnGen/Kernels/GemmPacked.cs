@@ -55,6 +55,8 @@ internal static unsafe class GemmPacked
         }
     }
 
+    // Compiled fully optimised at once: hot from the first call, so short runs see the steady-state kernel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T, TV>(in PackedArgs<T> g)
         where T : unmanaged, INumber<T>
         where TV : struct, IGemmVector<TV, T>

@@ -17,6 +17,8 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[rows, kc] (rows starting at op(A) row 0 of <paramref name="a"/>, columns at k offset 0)
     /// into ceil(rows / mr) panels of kc x mr.
     /// </summary>
+    // Compiled fully optimised at once: hot from the first call, so short runs see the steady-state kernel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T, TV>(bool transposeA, int rows, int kc, T* a, nint lda, T* dst)
         where T : unmanaged, INumber<T>
         where TV : struct, IGemmVector<TV, T>
@@ -72,6 +74,8 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[kc, cols] (starting at op(B) row 0, column 0 of <paramref name="b"/>) into
     /// ceil(cols / nr) panels of kc x nr.
     /// </summary>
+    // Compiled fully optimised at once: hot from the first call, so short runs see the steady-state kernel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T, TV>(bool transposeB, int kc, int cols, T* b, nint ldb, T* dst)
         where T : unmanaged, INumber<T>
         where TV : struct, IGemmVector<TV, T>

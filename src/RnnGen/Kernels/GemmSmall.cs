@@ -15,6 +15,8 @@ internal static unsafe class GemmSmall
 
     [ThreadStatic] private static byte[]? t_rowsOfA;
 
+    // Compiled fully optimised at once: hot from the first call, so short runs see the steady-state kernel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TV>(in GemmArgs<T> g)
         where T : unmanaged, INumber<T>
         where TV : struct, IGemmVector<TV, T>
