@@ -70,7 +70,11 @@ internal sealed partial class CellEmitter
         _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, default, part!);");
         _w.Line("__tape = null;");
         _w.Close();
-        _w.Line("else ForwardSteps<T, TV>(f, parameters, 0, batch);");
+        _w.Open("else");
+        _w.Line("__tape = tape;");
+        _w.Line($"ForwardSteps<T, TV>(f, parameters, 0, batch, {Kernels}.RowSplit.PassesInParallel(batch, H));");
+        _w.Line("__tape = null;");
+        _w.Close();
         _w.Line($"// The outputs are the first state ({StateName(0)}) after each step.");
         _w.Line($"f.{StateBuffer(StateName(0))}.Slice(batch * H, rows * H).CopyTo(outputs);");
         _w.Open("if (!finalStates.IsEmpty)");
@@ -81,14 +85,14 @@ internal sealed partial class CellEmitter
         _w.Line();
 
         _w.Line("private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) " + Constraints + " =>");
-        _w.Line("    ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1);");
+        _w.Line("    ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, false);");
         _w.Line();
 
-        _w.Line("// Every step for rows [b0, b1): the products of each level, then the fused passes they feed.");
+        _w.Line("// Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows");
+        _w.Line("// shared between both cores when the products were big enough to be split themselves).");
         _w.Line(HotPath);
-        _w.Open($"private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1) {Constraints}");
+        _w.Open($"private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, bool passesInParallel) {Constraints}");
         _w.Line("int H = f.Hidden, batch = f.Batch, steps = f.Steps;");
-        _w.Line("int vectorEnd = H - H % TV.Count;");
         _w.Open("for (int t = 0; t < steps; t++)");
         _w.Line("f.Step = t;");
         foreach (var pass in _plan.Passes)
@@ -105,6 +109,29 @@ internal sealed partial class CellEmitter
                 }
             }
             int p = _plan.Passes.ToList().IndexOf(pass);
+            _w.Open("if (passesInParallel)");
+            _w.Line("__step = t;");
+            _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, default, __forwardPass{p} as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__forwardPass{p} = new {Kernels}.RowSplit.Body<T>(ForwardPass{p}Part<T, TV>)));");
+            _w.Close();
+            _w.Line($"else ForwardPass{p}Rows<T, TV>(ref f, b0, b1);");
+        }
+        _w.Close();
+        _w.Close();
+        _w.Line();
+
+        for (int p = 0; p < _plan.Passes.Count; p++)
+        {
+            var pass = _plan.Passes[p];
+            _w.Line($"private void ForwardPass{p}Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) {Constraints}");
+            _w.Line("{");
+            _w.Line("    var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);");
+            _w.Line("    f.Step = __step;");
+            _w.Line($"    ForwardPass{p}Rows<T, TV>(ref f, b0, b1);");
+            _w.Line("}");
+            _w.Line();
+            _w.Line($"// Pass {p} of step f.Step for rows [b0, b1).");
+            _w.Open($"private static void ForwardPass{p}Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) {Constraints}");
+            _w.Line("int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;");
             _w.Open("for (int b = b0; b < b1; b++)");
             foreach (var segment in pass.Segments)
             {
@@ -117,10 +144,9 @@ internal sealed partial class CellEmitter
                 _w.Line($"ForwardPass{p}Segment{segment.Index}<T, {Kernels}.Scalar<T>>(ref f, b, vectorEnd, H);");
             }
             _w.Close();
+            _w.Close();
+            _w.Line();
         }
-        _w.Close();
-        _w.Close();
-        _w.Line();
 
         for (int p = 0; p < _plan.Passes.Count; p++)
             foreach (var segment in _plan.Passes[p].Segments)
@@ -197,18 +223,22 @@ internal sealed partial class CellEmitter
         }
         _w.Line("int parts = " + Kernels + ".RowSplit.Parts(batch, " + StepFlops() + ");");
         if (biases > 0)
-            _w.Line("biasGradients.Slice(0, parts * " + biases + " * H).Clear();");
+            _w.Line("biasGradients.Clear(); // both parts' rows: the passes may also share their rows between the cores");
         _w.Open("if (parts == 2)");
         _w.Line("__tape = tape;");
         _w.Line($"var part = __backwardPart as {Kernels}.RowSplit.Body<T> ?? (__backwardPart = new {Kernels}.RowSplit.Body<T>(BackwardPart<T, TV>)) as {Kernels}.RowSplit.Body<T>;");
         _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, outputGradients, part!);");
         _w.Line("__tape = null;");
         _w.Close();
-        _w.Line("else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch);");
+        _w.Open("else");
+        _w.Line("__tape = tape;");
+        _w.Line($"BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, {Kernels}.RowSplit.PassesInParallel(batch, H));");
+        _w.Line("__tape = null;");
+        _w.Close();
         if (biases > 0)
         {
             _w.Line("// Each part summed its rows' bias gradients apart; add them in a fixed order.");
-            _w.Open("for (int part = 0; part < parts; part++)");
+            _w.Open("for (int part = 0; part < 2; part++)");
             int b = 0;
             foreach (int i in BiasParameters)
                 _w.Line($"{Kernels}.CellSupport.AddTo(parameterGradients.Slice({At(Field(i))}, H), biasGradients.Slice((part * {biases} + {b++}) * H, H));");
@@ -261,15 +291,14 @@ internal sealed partial class CellEmitter
         _w.Line("var tape = (global::RnnGen.CellTape<T>)__tape!;");
         _w.Line("var f = TapeFrame(tape, parameters);");
         _w.Line("AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);");
-        _w.Line("BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1);");
+        _w.Line("BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, false);");
         _w.Close();
         _w.Line();
 
         _w.Line("// Every step for rows [b0, b1), last to first.");
         _w.Line(HotPath);
-        _w.Open($"private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1) {Constraints}");
+        _w.Open($"private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, bool passesInParallel) {Constraints}");
         _w.Line("int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;");
-        _w.Line("int vectorEnd = H - H % TV.Count;");
         _w.Open("for (int t = steps - 1; t >= 0; t--)");
         _w.Line("f.Step = t;");
         _w.Line($"{Kernels}.CellSupport.AddTo(f.dNext_{StateName(0)}.Slice(b0 * H, n * H), outputGradients.Slice((t * batch + b0) * H, n * H)); // the output of step t is {StateName(0)}'");
@@ -282,23 +311,11 @@ internal sealed partial class CellEmitter
             int p = _plan.Passes.ToList().FindIndex(x => x.Level == level);
             if (p >= 0)
             {
-                var pass = _plan.Passes[p];
-                _w.Open("for (int b = b0; b < b1; b++)");
-                for (int s = pass.Segments.Count - 1; s >= 0; s--)
-                {
-                    if (s + 1 < pass.Segments.Count)
-                    {
-                        foreach (int norm in pass.Segments[s + 1].Norms)
-                        {
-                            var n = _nodes[norm];
-                            string y = _names[norm];
-                            _w.Line($"{Kernels}.RowNorm.BackwardSums<T>(f.{Slot(norm)}.Slice(b * H, H), f.{Field(n.Param)}, f.{Saved(n.A)}.Slice((t * batch + b) * H, H), f.Mean_{y}[t * batch + b], f.Rstd_{y}[t * batch + b], out f.M1_{y}, out f.M2_{y});");
-                        }
-                    }
-                    _w.Line($"BackwardPass{p}Segment{s}<T, TV>(ref f, b, 0, vectorEnd);");
-                    _w.Line($"BackwardPass{p}Segment{s}<T, {Kernels}.Scalar<T>>(ref f, b, vectorEnd, H);");
-                }
+                _w.Open("if (passesInParallel)");
+                _w.Line("__step = t;");
+                _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, outputGradients, __backwardPass{p} as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__backwardPass{p} = new {Kernels}.RowSplit.Body<T>(BackwardPass{p}Part<T, TV>)));");
                 _w.Close();
+                _w.Line($"else BackwardPass{p}Rows<T, TV>(ref f, b0, b1);");
             }
             foreach (var g in RecurrentGroups.Where(g => g.Level == level))
             {
@@ -322,6 +339,47 @@ internal sealed partial class CellEmitter
         _w.Close();
         _w.Close();
         _w.Line();
+
+        for (int p = 0; p < _plan.Passes.Count; p++)
+        {
+            var pass = _plan.Passes[p];
+            _w.Open($"private void BackwardPass{p}Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) {Constraints}");
+            _w.Line("var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);");
+            _w.Line("AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);");
+            _w.Line("f.Step = __step;");
+            _w.Open("if ((f.Steps - 1 - f.Step) % 2 == 1)");
+            _w.Line("// The step loop has swapped the state adjoints an odd number of times by now.");
+            for (int k = 0; k < States; k++)
+            {
+                string st = StateName(k);
+                _w.Line($"var swap{k} = f.dNext_{st}; f.dNext_{st} = f.dPrev_{st}; f.dPrev_{st} = swap{k};");
+            }
+            _w.Close();
+            _w.Line($"BackwardPass{p}Rows<T, TV>(ref f, b0, b1);");
+            _w.Close();
+            _w.Line();
+            _w.Line($"// The adjoints of pass {p} of step f.Step for rows [b0, b1).");
+            _w.Open($"private static void BackwardPass{p}Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) {Constraints}");
+            _w.Line("int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;");
+            _w.Open("for (int b = b0; b < b1; b++)");
+            for (int s = pass.Segments.Count - 1; s >= 0; s--)
+            {
+                if (s + 1 < pass.Segments.Count)
+                {
+                    foreach (int norm in pass.Segments[s + 1].Norms)
+                    {
+                        var n = _nodes[norm];
+                        string y = _names[norm];
+                        _w.Line($"{Kernels}.RowNorm.BackwardSums<T>(f.{Slot(norm)}.Slice(b * H, H), f.{Field(n.Param)}, f.{Saved(n.A)}.Slice((t * batch + b) * H, H), f.Mean_{y}[t * batch + b], f.Rstd_{y}[t * batch + b], out f.M1_{y}, out f.M2_{y});");
+                    }
+                }
+                _w.Line($"BackwardPass{p}Segment{s}<T, TV>(ref f, b, 0, vectorEnd);");
+                _w.Line($"BackwardPass{p}Segment{s}<T, {Kernels}.Scalar<T>>(ref f, b, vectorEnd, H);");
+            }
+            _w.Close();
+            _w.Close();
+            _w.Line();
+        }
 
         for (int p = 0; p < _plan.Passes.Count; p++)
             foreach (var segment in _plan.Passes[p].Segments)

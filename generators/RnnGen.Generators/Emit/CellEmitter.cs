@@ -100,6 +100,9 @@ internal sealed partial class CellEmitter
         _w.Line("private object? __backwardScratch; // adjoint buffers, reused between calls");
         _w.Line("private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch");
         _w.Line("private bool __packed; // whether this call's per-step products use the packed weights below");
+        _w.Line("private int __step; // the step whose passes the cores share");
+        if (_plan.Passes.Count > 0)
+            _w.Line("private object? " + string.Join(", ", Enumerable.Range(0, _plan.Passes.Count).SelectMany(p => new[] { $"__forwardPass{p}", $"__backwardPass{p}" })) + "; // cached delegates of the shared passes");
         foreach (var g in RecurrentGroups)
             for (int r = 0; r < g.Runs.Count; r++)
                 _w.Line($"private object? {PackedField(g, r, forward: true)}, {PackedField(g, r, forward: false)}; // {Stack(g, g.Runs[r])} packed for the forward and backward products");

@@ -19,6 +19,13 @@ public static unsafe class RowSplit
     public static int Parts(int batch, double stepFlops) =>
         Gemm.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && batch >= 4 && stepFlops < Gemm.ParallelMinFlops ? 2 : 1;
 
+    /// <summary>
+    /// Whether the fused passes of each step should run on both cores when the recurrence itself runs on one
+    /// (its products are split instead): worth the two synchronisations per step only for enough rows of work.
+    /// </summary>
+    public static bool PassesInParallel(int batch, int hidden) =>
+        Gemm.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && batch >= 2 && (long)batch * hidden >= 2048;
+
     /// <summary>Rows [first, end) of part <paramref name="part"/> of <paramref name="parts"/>.</summary>
     public static (int First, int End) Rows(int part, int parts, int batch) => (batch * part / parts, batch * (part + 1) / parts);
 

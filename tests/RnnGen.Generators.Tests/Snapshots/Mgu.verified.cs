@@ -29,6 +29,8 @@ namespace RnnGen.Tests.Cells
         private object? __backwardScratch; // adjoint buffers, reused between calls
         private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
         private bool __packed; // whether this call's per-step products use the packed weights below
+        private int __step; // the step whose passes the cores share
+        private object? __forwardPass0, __backwardPass0, __forwardPass1, __backwardPass1; // cached delegates of the shared passes
         private object? __packedForward1_0, __packedBackward1_0; // [Uf] packed for the forward and backward products
         private object? __packedForward2_0, __packedBackward2_0; // [Uh] packed for the forward and backward products
 
@@ -186,7 +188,12 @@ namespace RnnGen.Tests.Cells
                 global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
                 __tape = null;
             }
-            else ForwardSteps<T, TV>(f, parameters, 0, batch);
+            else
+            {
+                __tape = tape;
+                ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
+                __tape = null;
+            }
             // The outputs are the first state (h) after each step.
             f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
             if (!finalStates.IsEmpty)
@@ -196,33 +203,71 @@ namespace RnnGen.Tests.Cells
         }
 
         private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
-            ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1);
+            ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, false);
 
-        // Every step for rows [b0, b1): the products of each level, then the fused passes they feed.
+        // Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows
+        // shared between both cores when the products were big enough to be split themselves).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int H = f.Hidden, batch = f.Batch, steps = f.Steps;
-            int vectorEnd = H - H % TV.Count;
             for (int t = 0; t < steps; t++)
             {
                 f.Step = t;
                 // Rp_h[t] = [Uf] * h[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_Uf), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
-                for (int b = b0; b < b1; b++)
+                if (passesInParallel)
                 {
-                    ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                    ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    __step = t;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
                 }
+                else ForwardPass0Rows<T, TV>(ref f, b0, b1);
                 // Rp_v9[t] = [Uh] * v9[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.Saved_v9.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward2_0!, f.Rp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.Saved_v9.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_Uh), H, f.Rp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
-                for (int b = b0; b < b1; b++)
+                if (passesInParallel)
                 {
-                    ForwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                    ForwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    __step = t;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass1Part<T, TV>)));
                 }
+                else ForwardPass1Rows<T, TV>(ref f, b0, b1);
+            }
+        }
+
+        private void ForwardPass0Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
+            f.Step = __step;
+            ForwardPass0Rows<T, TV>(ref f, b0, b1);
+        }
+
+        // Pass 0 of step f.Step for rows [b0, b1).
+        private static void ForwardPass0Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
+            for (int b = b0; b < b1; b++)
+            {
+                ForwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                ForwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+            }
+        }
+
+        private void ForwardPass1Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
+            f.Step = __step;
+            ForwardPass1Rows<T, TV>(ref f, b0, b1);
+        }
+
+        // Pass 1 of step f.Step for rows [b0, b1).
+        private static void ForwardPass1Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
+            for (int b = b0; b < b1; b++)
+            {
+                ForwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                ForwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
             }
         }
 
@@ -306,7 +351,7 @@ namespace RnnGen.Tests.Cells
                 global::RnnGen.Kernels.Gemm.Pack<T>(false, 1 * H, H, parameters.Slice(__at_Uh), H, Packing<T>(ref __packedBackward2_0));
             }
             int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden);
-            biasGradients.Slice(0, parts * 2 * H).Clear();
+            biasGradients.Clear(); // both parts' rows: the passes may also share their rows between the cores
             if (parts == 2)
             {
                 __tape = tape;
@@ -314,9 +359,14 @@ namespace RnnGen.Tests.Cells
                 global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
                 __tape = null;
             }
-            else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch);
+            else
+            {
+                __tape = tape;
+                BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
+                __tape = null;
+            }
             // Each part summed its rows' bias gradients apart; add them in a fixed order.
-            for (int part = 0; part < parts; part++)
+            for (int part = 0; part < 2; part++)
             {
                 global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_bf, H), biasGradients.Slice((part * 2 + 0) * H, H));
                 global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_bh, H), biasGradients.Slice((part * 2 + 1) * H, H));
@@ -345,15 +395,14 @@ namespace RnnGen.Tests.Cells
             var tape = (global::RnnGen.CellTape<T>)__tape!;
             var f = TapeFrame(tape, parameters);
             AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
-            BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1);
+            BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, false);
         }
 
         // Every step for rows [b0, b1), last to first.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
-            int vectorEnd = H - H % TV.Count;
             for (int t = steps - 1; t >= 0; t--)
             {
                 f.Step = t;
@@ -361,23 +410,73 @@ namespace RnnGen.Tests.Cells
                 f.dPrev_h.Slice(b0 * H, n * H).Clear();
                 f.Adj_f.Slice(b0 * H, n * H).Clear();
                 f.Adj_v9.Slice(b0 * H, n * H).Clear();
-                for (int b = b0; b < b1; b++)
+                if (passesInParallel)
                 {
-                    BackwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                    BackwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    __step = t;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass1Part<T, TV>)));
                 }
+                else BackwardPass1Rows<T, TV>(ref f, b0, b1);
                 // dv9 += [Uh]ᵀ * dRp_v9[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(n, f.dRp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedBackward2_0!, f.Adj_v9.Slice(b0 * H, n * H), H, true);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_Uh), H, f.Adj_v9.Slice(b0 * H, n * H), H, true);
-                for (int b = b0; b < b1; b++)
+                if (passesInParallel)
                 {
-                    BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
-                    BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+                    __step = t;
+                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
                 }
+                else BackwardPass0Rows<T, TV>(ref f, b0, b1);
                 // dh += [Uf]ᵀ * dRp_h[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(n, f.dRp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedBackward1_0!, f.dPrev_h.Slice(b0 * H, n * H), H, true);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_Uf), H, f.dPrev_h.Slice(b0 * H, n * H), H, true);
                 var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
+            }
+        }
+
+        private void BackwardPass0Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+            f.Step = __step;
+            if ((f.Steps - 1 - f.Step) % 2 == 1)
+            {
+                // The step loop has swapped the state adjoints an odd number of times by now.
+                var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
+            }
+            BackwardPass0Rows<T, TV>(ref f, b0, b1);
+        }
+
+        // The adjoints of pass 0 of step f.Step for rows [b0, b1).
+        private static void BackwardPass0Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
+            for (int b = b0; b < b1; b++)
+            {
+                BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
+            }
+        }
+
+        private void BackwardPass1Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+            f.Step = __step;
+            if ((f.Steps - 1 - f.Step) % 2 == 1)
+            {
+                // The step loop has swapped the state adjoints an odd number of times by now.
+                var swap0 = f.dNext_h; f.dNext_h = f.dPrev_h; f.dPrev_h = swap0;
+            }
+            BackwardPass1Rows<T, TV>(ref f, b0, b1);
+        }
+
+        // The adjoints of pass 1 of step f.Step for rows [b0, b1).
+        private static void BackwardPass1Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        {
+            int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
+            for (int b = b0; b < b1; b++)
+            {
+                BackwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
+                BackwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
             }
         }
 

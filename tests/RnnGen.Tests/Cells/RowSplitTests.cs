@@ -20,15 +20,32 @@ public class RowSplitTests
     public class Sequential;
 
     [Theory]
-    [InlineData("Gru")]
-    [InlineData("Lstm")]
-    [InlineData("Mgu")]
-    [InlineData("NormCell")]
-    public void Splitting_the_batch_over_both_cores_changes_no_result(string name)
+    [InlineData("Gru", 21, 7, 6)]
+    [InlineData("Lstm", 21, 7, 6)]
+    [InlineData("Mgu", 21, 7, 6)]
+    [InlineData("NormCell", 21, 7, 6)]
+    public void Splitting_the_batch_over_both_cores_changes_no_result(string name, int hidden, int steps, int batch)
     {
-        const int input = 5, hidden = 21, steps = 7, batch = 6;
-        var cell = GradientCheckTests.Create(name, input, hidden);
         Assert.Equal(2, RowSplit.Parts(batch, 1e3));
+        Compare(name, hidden, steps, batch);
+    }
+
+    /// <summary>Products big enough to split themselves: then each step's fused passes share their rows between the cores.</summary>
+    [Theory]
+    [InlineData("Gru", 600, 5, 4)]
+    [InlineData("Lstm", 520, 4, 4)]
+    [InlineData("NormCell", 700, 5, 3)]
+    [InlineData("Mgu", 900, 3, 3)]
+    public void Sharing_each_steps_passes_between_both_cores_changes_no_result(string name, int hidden, int steps, int batch)
+    {
+        Assert.True(RowSplit.PassesInParallel(batch, hidden));
+        Compare(name, hidden, steps, batch);
+    }
+
+    private static void Compare(string name, int hidden, int steps, int batch)
+    {
+        const int input = 5;
+        var cell = GradientCheckTests.Create(name, input, hidden);
         var random = new Random(3);
         var p = new double[cell.ParameterCount];
         cell.Initialize(p, random);
@@ -57,6 +74,7 @@ public class RowSplitTests
         try
         {
             Assert.Equal(1, RowSplit.Parts(batch, 1e3));
+            Assert.False(RowSplit.PassesInParallel(batch, hidden));
             var single = Run();
             // A half-batch product may take a different kernel path (few rows), so sums can round differently.
             Close("outputs", single.Item1, split.Item1);
