@@ -14,41 +14,20 @@ internal static class GemmSplit<T>
     private static readonly Action<int> s_body = RunPart;
     private static GemmArgs<T> s_args;
     private static GemmIsa s_isa;
-    private static int s_parts, s_unit;
-    private static bool s_byColumns;
+    private static GemmSplitPlan s_plan;
 
     public static bool TryRun(GemmIsa isa, int threads, in GemmArgs<T> g)
     {
         (int mr, int nr) = Gemm.Tile<T>(isa);
-        bool byColumns;
-        int unit, units;
-        if (g.N >= 2 * threads * nr)
-        {
-            byColumns = true;
-            unit = nr;
-            units = (g.N + nr - 1) / nr;
-        }
-        else if (g.M >= 2 * threads * mr)
-        {
-            byColumns = false;
-            unit = mr;
-            units = (g.M + mr - 1) / mr;
-        }
-        else
-        {
-            return false;
-        }
-        if (!GemmParallel.TryEnter())
+        if (!GemmSplitPlan.TryCreate(g.M, g.N, threads, mr, nr, out var plan) || !GemmParallel.TryEnter())
             return false;
         try
         {
             // The job's static fields are only touched while the pool is held.
             s_args = g;
             s_isa = isa;
-            s_parts = Math.Min(threads, units);
-            s_unit = unit;
-            s_byColumns = byColumns;
-            GemmParallel.Run(s_parts, s_body);
+            s_plan = plan;
+            GemmParallel.Run(plan.Parts, s_body);
         }
         finally
         {
@@ -59,13 +38,10 @@ internal static class GemmSplit<T>
 
     private static void RunPart(int part)
     {
-        int total = s_byColumns ? s_args.N : s_args.M;
-        int units = (total + s_unit - 1) / s_unit;
-        int from = Math.Min(total, (int)((long)units * part / s_parts) * s_unit);
-        int to = Math.Min(total, (int)((long)units * (part + 1) / s_parts) * s_unit);
+        var (from, to) = s_plan.Range(part);
         if (from >= to)
             return;
-        GemmArgs<T> block = s_byColumns
+        GemmArgs<T> block = s_plan.ByColumns
             ? s_args.Block(0, s_args.M, from, to - from)
             : s_args.Block(from, to - from, 0, s_args.N);
         Gemm.Run(s_isa, block);
