@@ -2,6 +2,11 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using RnnGen;
+using RnnGen.Checkpoints;
+using RnnGen.Models;
+using RnnGen.Text;
+using RnnGen.Training;
+using RnnGen.Datasets;
 
 namespace CharLm;
 

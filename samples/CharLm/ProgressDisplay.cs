@@ -1,6 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen;
+using RnnGen.Checkpoints;
+using RnnGen.Models;
+using RnnGen.Text;
+using RnnGen.Training;
+using RnnGen.Datasets;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

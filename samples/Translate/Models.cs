@@ -1,4 +1,9 @@
 using RnnGen;
+using RnnGen.Checkpoints;
+using RnnGen.Models;
+using RnnGen.Text;
+using RnnGen.Training;
+using RnnGen.Datasets;
 
 namespace Translate;
 

@@ -20,7 +20,7 @@ public sealed class Seq2SeqDiagnosticTests
             """);
         Assert.Empty(diagnostics);
         var source = Assert.Single(sources);
-        Assert.Contains(": global::RnnGen.Seq2SeqModel", source);
+        Assert.Contains(": global::RnnGen.Models.Seq2SeqModel", source);
         Assert.Contains("new global::RnnGen.Cells.Gru(8, 16)", source);
         Assert.Contains("new global::RnnGen.Cells.Lstm(8, 32)", source);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));

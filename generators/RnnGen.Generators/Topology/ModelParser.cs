@@ -26,7 +26,7 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(d, LocationInfo.From(node) ?? LocationInfo.From(declaration.Identifier), args));
 
         // The shape of the class itself.
-        var shape = DeclarationShape.Of(declaration, symbol, generatedBase: "RnnGen.LanguageModel");
+        var shape = DeclarationShape.Of(declaration, symbol, generatedBase: "RnnGen.Models.LanguageModel");
         if (!shape.IsValid)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, LocationInfo.From(declaration.Identifier), symbol.Name, shape.Problem));

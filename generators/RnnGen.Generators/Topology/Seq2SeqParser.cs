@@ -30,7 +30,7 @@ internal static class Seq2SeqParser
         void Report(DiagnosticDescriptor d, SyntaxNode? node, params string[] args) =>
             diagnostics.Add(DiagnosticInfo.Create(d, LocationInfo.From(node) ?? LocationInfo.From(declaration.Identifier), args));
 
-        var shape = DeclarationShape.Of(declaration, symbol, generatedBase: "RnnGen.Seq2SeqModel");
+        var shape = DeclarationShape.Of(declaration, symbol, generatedBase: "RnnGen.Models.Seq2SeqModel");
         if (!shape.IsValid)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Seq2SeqMustBePartial, LocationInfo.From(declaration.Identifier), symbol.Name, shape.Problem));

@@ -1,5 +1,10 @@
 using System.Globalization;
 using RnnGen;
+using RnnGen.Checkpoints;
+using RnnGen.Models;
+using RnnGen.Text;
+using RnnGen.Training;
+using RnnGen.Datasets;
 using Spectre.Console;
 
 namespace CharLm.Commands;

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Checkpoints;
 
 /// <summary>
 /// A checkpoint file that cannot be read or does not fit the model. The message starts with the file path,

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Checkpoints;
 
 /// <summary>
 /// A named float tensor as stored in a safetensors file: <see cref="Data"/> holds the elements in row-major

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace RnnGen;
+namespace RnnGen.Checkpoints;
 
 /// <summary>The element types this reader converts to float, and how.</summary>
 internal enum SafeTensorDType { F32, F64, F16, BF16 }

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Checkpoints;
 
 /// <summary>The contents of a safetensors file, read whole and converted to float.</summary>
 public sealed class SafeTensorsFile

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RnnGen;
+namespace RnnGen.Checkpoints;
 
 /// <summary>
 /// The parsed and checked JSON header of a safetensors file: every tensor's dtype, shape and byte range

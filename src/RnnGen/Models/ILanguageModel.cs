@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>A trainable language model over token ids: what <see cref="Trainer"/> and the samples need.</summary>
 public interface ILanguageModel

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using RnnGen.Kernels;
 
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>
 /// An embedding, stacked recurrent layers and a linear output over the vocabulary, trained with softmax

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>A recurrent layer of a language model: a cell sized for its input, and the dropout on its outputs.</summary>
 public sealed record LayerDefinition(IRecurrentCell Cell, float Dropout = 0)

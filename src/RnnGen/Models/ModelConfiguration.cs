@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>The shape of a language model, stored as JSON in a checkpoint's metadata under <see cref="MetadataKey"/>.</summary>
 public sealed record ModelConfiguration(int VocabSize, int EmbeddingSize, IReadOnlyList<LayerConfiguration> Layers)

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>
 /// The states of every layer of a language model for a fixed number of rows, carried from one window

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>
 /// Picks the next token from logits: temperature scaling, then optionally only the <c>topK</c> most likely

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>How <see cref="Vocabulary.Characters"/> builds a character vocabulary.</summary>
 public sealed record CharacterOptions

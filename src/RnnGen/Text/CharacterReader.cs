@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>
 /// Walks text one character at a time, a character being a text element or a rune. Tokens are slices of

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>What a character vocabulary counts as one character.</summary>
 public enum CharacterUnit

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>
 /// Reserved tokens a vocabulary can hold. The chosen ones take the first ids, always in this order

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>
 /// Counts token occurrences while a vocabulary is built, then orders the survivors deterministically:

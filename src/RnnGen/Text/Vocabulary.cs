@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>
 /// A bijection between tokens and ids for a language model: characters (grapheme clusters or code points)
@@ -86,7 +86,7 @@ public sealed class Vocabulary
         SpecialOrder.Where(s => (special & s.Flag) != 0).Select(s => s.Token).ToArray();
 
     public VocabularyKind Kind { get; }
-    /// <summary>The reserved tokens this vocabulary holds; they have ids 0, 1, ... in the order of <see cref="RnnGen.SpecialTokens"/>.</summary>
+    /// <summary>The reserved tokens this vocabulary holds; they have ids 0, 1, ... in the order of <see cref="RnnGen.Text.SpecialTokens"/>.</summary>
     public SpecialTokens SpecialTokens { get; }
     /// <summary>The options a character vocabulary was built with; null for words.</summary>
     public CharacterOptions? CharacterOptions { get; }

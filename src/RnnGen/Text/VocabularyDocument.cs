@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>
 /// The JSON form of a <see cref="Vocabulary"/>, as stored in checkpoint metadata. Token ids are positions in

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>How a vocabulary cuts text into tokens.</summary>
 public enum VocabularyKind

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>
 /// How <see cref="Vocabulary.Words"/> cleans text and builds a word vocabulary. The defaults follow the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace RnnGen;
+namespace RnnGen.Text;
 
 /// <summary>
 /// Cleans text and cuts it into words as <see cref="WordOptions"/> says, one token at a time. Text is read

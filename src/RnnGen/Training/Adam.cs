@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// Adam, exactly as <c>torch.optim.Adam</c> (without amsgrad): moment estimates with bias correction,

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// AdamW, exactly as <c>torch.optim.AdamW</c>: Adam whose weight decay is decoupled from the gradient,

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// One step of an epoch from <see cref="LanguageModelBatches"/>: the batch, its index in the epoch, and

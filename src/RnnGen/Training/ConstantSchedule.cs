@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>The same learning rate at every step.</summary>
 public sealed class ConstantSchedule : ILearningRateSchedule

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// Linear warm-up followed by cosine decay. Step <c>s &lt; warmupSteps</c> gets

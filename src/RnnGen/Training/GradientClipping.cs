@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>Gradient clipping, as <c>torch.nn.utils.clip_grad_norm_</c>.</summary>
 public static class GradientClipping

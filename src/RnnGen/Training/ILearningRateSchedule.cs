@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// A learning rate as a function of the optimiser step. The training loop asks for the rate of step

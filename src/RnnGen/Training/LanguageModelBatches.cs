@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// Batches a token stream for a language model the way char-rnn does. The stream is cut into

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// The common shape of the optimisers: a learning rate a schedule may change between steps, a step

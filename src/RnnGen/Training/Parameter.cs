@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// One learned tensor of a model: a named view into the model's flat value and gradient buffers.

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// Stochastic gradient descent, exactly as <c>torch.optim.SGD</c>: optional L2 weight decay added to the

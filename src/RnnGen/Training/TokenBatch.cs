@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// A batch of token windows for a language model: <see cref="Inputs"/> and <see cref="Targets"/> are both

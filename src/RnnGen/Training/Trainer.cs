@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// The training loop of a language model: windows of the token stream with the state carried between

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>The loss became NaN or infinite. The best checkpoint written before it is left untouched.</summary>
 public sealed class TrainingDivergedException(long step, int epoch, float loss, string? lastGoodCheckpoint)

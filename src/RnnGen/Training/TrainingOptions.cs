@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>How <see cref="Trainer"/> runs: window shape, budget, clipping, schedules, checkpoints.</summary>
 public sealed record TrainingOptions

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>A snapshot of training, reported through <see cref="TrainingOptions.Progress"/>.</summary>
 public sealed record TrainingProgress(

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace RnnGen;
+namespace RnnGen.Training;
 
 /// <summary>
 /// The fused elementwise loops behind the optimisers and gradient clipping. Each loop reads and writes

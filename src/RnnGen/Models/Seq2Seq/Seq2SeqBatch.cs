@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>
 /// A batch of source/target sentence pairs of any lengths, in any order, padded to the longest (or to

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>
 /// One encoder layer: the forward cell and, for a bidirectional encoder, the backward cell (same sizes).

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>
 /// An attention encoder-decoder trained in float: a <see cref="Seq2SeqAttribute"/> class derives from it

@@ -1,7 +1,7 @@
 using System.Numerics;
 using RnnGen.Kernels;
 
-namespace RnnGen;
+namespace RnnGen.Models;
 
 /// <summary>One learned tensor of a <see cref="Seq2SeqNetwork{T}"/>: its name, shape and place in the flat buffers.</summary>
 public sealed record TensorSlot(string Name, int[] Shape, int Offset, int Length);

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Datasets;
 
 /// <summary>
 /// Corpus BLEU (Papineni et al. 2002) with one reference per sentence: the geometric mean of the clipped

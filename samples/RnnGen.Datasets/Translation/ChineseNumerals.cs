@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace RnnGen;
+namespace RnnGen.Datasets;
 
 /// <summary>
 /// Writes whole numbers in Chinese numerals: 个十百千 within groups of four digits, the groups joined by 万

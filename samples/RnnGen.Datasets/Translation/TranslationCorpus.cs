@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RnnGen;
+namespace RnnGen.Datasets;
 
 /// <summary>Which part of a corpus a value belongs to.</summary>
 public enum CorpusSplit { Train, Validation, Test }

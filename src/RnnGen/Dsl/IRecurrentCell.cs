@@ -52,15 +52,6 @@ public interface IRecurrentCell
         Span<double> parameterGradients, Span<double> inputGradients, Span<double> initialStateGradients);
 }
 
-/// <summary>How a parameter starts out.</summary>
-public enum ParameterInit
-{
-    /// <summary>uniform(-1/sqrt(hidden), 1/sqrt(hidden)), as PyTorch's recurrent layers.</summary>
-    Uniform,
-    One,
-    Zero,
-}
-
 /// <summary>One learned tensor of a cell: its name (a field or a <see cref="PackedAttribute"/> name), shape and place in the flat span.</summary>
 public sealed record CellParameter(string Name, int Rows, int Columns, int Offset)
 {

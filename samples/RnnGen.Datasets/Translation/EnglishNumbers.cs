@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace RnnGen;
+namespace RnnGen.Datasets;
 
 /// <summary>
 /// Writes whole numbers (0 ≤ n &lt; 10⁹) in British English words: "one hundred and twenty",

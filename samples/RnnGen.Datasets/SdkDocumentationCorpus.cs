@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Xml;
 
-namespace RnnGen;
+namespace RnnGen.Datasets;
 
 /// <summary>
 /// A default training corpus that every machine with the .NET SDK already has: the English prose of the
