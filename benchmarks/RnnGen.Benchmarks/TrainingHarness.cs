@@ -69,22 +69,14 @@ public static class TrainingHarness
         return flops + 2.0 * c.Hidden * c.Vocab;
     }
 
-    public static LanguageModel Build(Config c)
+    public static LanguageModel Build(Config c) => c.Name switch
     {
-        var layers = new List<LayerDefinition>();
-        for (int k = 0; k < c.Layers; k++)
-        {
-            int input = k == 0 ? c.Embedding : c.Hidden;
-            IRecurrentCell cell = c.Cell switch
-            {
-                "gru" => new Cells.Gru(input, c.Hidden),
-                "lstm" => new Cells.Lstm(input, c.Hidden),
-                _ => new Cells.SimpleRnn(input, c.Hidden),
-            };
-            layers.Add(new LayerDefinition(cell));
-        }
-        return new LanguageModel(c.Vocab, c.Embedding, layers, seed: 0);
-    }
+        "gru-128" => new Gru128(c.Vocab),
+        "gru-512" => new Gru512(c.Vocab),
+        "lstm-512x2" => new Lstm512x2(c.Vocab),
+        "word-lstm" => new WordLstm(c.Vocab),
+        _ => throw new ArgumentException($"No model is declared for {c.Name}.", nameof(c)),
+    };
 
     public static Figures Measure(Config c, int repeats)
     {
@@ -109,7 +101,7 @@ public static class TrainingHarness
         return new Figures(tokens / train, tokens / infer, gen * 1e6);
     }
 
-    private static int SoftmaxArgMax(ReadOnlySpan<float> logits) => Kernels.SoftmaxCrossEntropy.ArgMax(logits);
+    private static int SoftmaxArgMax(ReadOnlySpan<float> logits) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
 
     /// <summary>
     /// The median seconds per call over <paramref name="repeats"/> samples of about 0.3 s each, after a warm-up

@@ -2,5 +2,6 @@
 global using RnnGen.Checkpoints;
 global using RnnGen.Kernels;
 global using RnnGen.Models;
+global using RnnGen.Modules;
 global using RnnGen.Text;
 global using RnnGen.Training;

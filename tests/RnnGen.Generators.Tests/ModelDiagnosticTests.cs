@@ -103,8 +103,11 @@ public sealed class ModelDiagnosticTests
         var output = RunBoth(compilation, out var generatorDiagnostics, out var sources);
         Assert.Empty(generatorDiagnostics);
         var source = Assert.Single(sources);
-        Assert.Contains("new global::RnnGen.Cells.Lstm(8, 16), 0.25f", source);
-        Assert.Contains("new global::RnnGen.Cells.Gru(16, 12), 0f", source);
+        Assert.Contains("public const int EmbeddingSize = 8;", source);
+        Assert.Contains("public const int Hidden0 = 16;", source);
+        Assert.Contains("public const int Hidden1 = 12;", source);
+        Assert.Contains("new(new global::RnnGen.Cells.Lstm(EmbeddingSize, Hidden0), null, 0.25f)", source);
+        Assert.Contains("new(new global::RnnGen.Cells.Gru(Hidden0, Hidden1), null, 0f)", source);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 

@@ -24,19 +24,17 @@ public class TorchParityTests
         var m = file.Metadata;
         int V = int.Parse(m["vocab"]), E = int.Parse(m["embedding"]), H = int.Parse(m["hidden"]), L = int.Parse(m["layers"]);
         int B = int.Parse(m["batch"]), T = int.Parse(m["steps"]);
-        var layers = new List<LayerDefinition>();
-        for (int k = 0; k < L; k++)
+        LanguageModel model = (m["cell"], L) switch
         {
-            int input = k == 0 ? E : H;
-            IRecurrentCell cell = m["cell"] switch
-            {
-                "gru" => new RnnGen.Cells.Gru(input, H),
-                "lstm" => new RnnGen.Cells.Lstm(input, H),
-                _ => new RnnGen.Cells.SimpleRnn(input, H),
-            };
-            layers.Add(new LayerDefinition(cell));
-        }
-        var model = new LanguageModel(V, E, layers, seed: 123) { Training = false };
+            ("gru", 1) => new TorchGru1(V),
+            ("gru", 2) => new TorchGru2(V),
+            ("lstm", 1) => new TorchLstm1(V),
+            ("lstm", 2) => new TorchLstm2(V),
+            ("rnn", 1) => new TorchRnn1(V),
+            _ => new TorchRnn2(V),
+        };
+        Assert.Equal((E, H), (model.EmbeddingSize, model.Configuration.Layers[0].Hidden));
+        model.Training = false;
         file.LoadInto(model.Parameters);
         var batch = new TokenBatch(file["batch.inputs"].Data.Select(v => (int)v).ToArray(),
             file["batch.targets"].Data.Select(v => (int)v).ToArray(), B, T);
@@ -73,3 +71,11 @@ public class TorchParityTests
         Assert.True(diff <= tolerance * scale, $"{what}: max difference {diff:E2} against a scale of {scale:E2}");
     }
 }
+
+// The fixtures' models (V = 13, E = 6, H = 8), declared as a user would.
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.Gru), Hidden = 8)] public partial class TorchGru1;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.Gru), Hidden = 8)] [Layer(typeof(RnnGen.Cells.Gru), Hidden = 8)] public partial class TorchGru2;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.Lstm), Hidden = 8)] public partial class TorchLstm1;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.Lstm), Hidden = 8)] [Layer(typeof(RnnGen.Cells.Lstm), Hidden = 8)] public partial class TorchLstm2;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 8)] public partial class TorchRnn1;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 8)] [Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 8)] public partial class TorchRnn2;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace RnnGen.Models;
+namespace RnnGen.Modules;
 
 /// <summary>Calls a cell's float or double overload from code generic over the element type (the JIT removes the branch).</summary>
 internal static class GenericCell
