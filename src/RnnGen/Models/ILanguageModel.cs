@@ -1,15 +1,9 @@
 namespace RnnGen.Models;
 
 /// <summary>A trainable language model over token ids: what <see cref="Trainer"/> and the samples need.</summary>
-public interface ILanguageModel
+public interface ILanguageModel : ITrainable
 {
     int VocabSize { get; }
-    /// <summary>Every learned tensor, with PyTorch's names and layouts.</summary>
-    IReadOnlyList<Parameter> Parameters { get; }
-    /// <summary>What the model is: sizes and layers, also stored in checkpoints.</summary>
-    ModelConfiguration Configuration { get; }
-    /// <summary>Whether dropout is active (training) or not (evaluation and generation).</summary>
-    bool Training { get; set; }
 
     /// <summary>
     /// The mean cross-entropy over every target of the batch, from a zero state (or from <paramref name="state"/>,
@@ -25,6 +19,4 @@ public interface ILanguageModel
     string Generate(Vocabulary vocab, string prompt, int length, float temperature = 1, int topK = 0, float topP = 1, int? seed = null);
     /// <summary>Writes the parameters as safetensors (atomically), with the configuration and, if given, the vocabulary.</summary>
     void Save(string path, Vocabulary? vocab = null, IReadOnlyDictionary<string, string>? metadata = null);
-    /// <summary>Reads parameters from any safetensors file that holds the model's tensors by name.</summary>
-    SafeTensorsFile Load(string path);
 }
