@@ -5,3 +5,4 @@ global using RnnGen.Models;
 global using RnnGen.Modules;
 global using RnnGen.Text;
 global using RnnGen.Training;
+global using RnnGen.Training.Tasks;

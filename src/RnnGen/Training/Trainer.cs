@@ -4,18 +4,20 @@ using System.Globalization;
 namespace RnnGen.Training;
 
 /// <summary>
-/// The training loop of a language model: windows of the token stream with the state carried between
-/// them, gradient clipping, an optimiser step and schedules; validation loss, perplexity and bits per
-/// token; the best checkpoint kept; early stopping; resuming with the optimiser's state.
+/// The training loop of every topology: batches of the data (windows of a token stream with the state
+/// carried between them, or bucketed, shuffled sequences), gradient clipping, an optimiser step and
+/// schedules; validation loss and the task's metric (perplexity, accuracy, RMSE); the best checkpoint
+/// (lowest validation loss) kept; early stopping; resuming with the optimiser's state.
 /// </summary>
 public sealed class Trainer
 {
-    private const string Prefix = "rnngen.trainer.";
-    private readonly ILanguageModel _model;
+    internal const string MetadataPrefix = "rnngen.trainer.";
+    private const string Prefix = MetadataPrefix;
+    private readonly ITrainable _model;
     private readonly Optimizer _optimizer;
     private readonly TrainingOptions _options;
 
-    public Trainer(ILanguageModel model, Optimizer optimizer, TrainingOptions? options = null)
+    public Trainer(ITrainable model, Optimizer optimizer, TrainingOptions? options = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
@@ -33,17 +35,33 @@ public sealed class Trainer
         return Fit(split.Train, split.Validation, cancellation);
     }
 
-    /// <summary>Trains on <paramref name="train"/> and validates on <paramref name="validation"/> (which may be empty).</summary>
-    public TrainingHistory Fit(ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, CancellationToken cancellation = default)
+    /// <summary>Trains a language model on <paramref name="train"/> and validates on <paramref name="validation"/> (which may be empty).</summary>
+    public TrainingHistory Fit(ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, CancellationToken cancellation = default) =>
+        Run(new LanguageModelTask(As<ILanguageModel>("a token stream"), train, validation, _options), cancellation);
+
+    /// <summary>Trains a sequence classifier; validation reports accuracy.</summary>
+    public TrainingHistory Fit(LabeledSequences train, LabeledSequences? validation = null, CancellationToken cancellation = default) =>
+        Run(new ClassifierTask(As<SequenceClassifier>("labeled sequences"), train, validation, _options), cancellation);
+
+    /// <summary>Trains a sequence tagger; validation reports accuracy over the tokens.</summary>
+    public TrainingHistory Fit(TaggedSequences train, TaggedSequences? validation = null, CancellationToken cancellation = default) =>
+        Run(new TaggerTask(As<SequenceTagger>("tagged sequences"), train, validation, _options), cancellation);
+
+    /// <summary>Trains a sequence regressor; validation reports the root mean squared error.</summary>
+    public TrainingHistory Fit(RegressionSequences train, RegressionSequences? validation = null, CancellationToken cancellation = default) =>
+        Run(new RegressorTask(As<SequenceRegressor>("regression sequences"), train, validation, _options), cancellation);
+
+    private TModel As<TModel>(string data) => _model is TModel m ? m
+        : throw new ArgumentException($"A {_model.Configuration.Kind} ({_model.GetType().Name}) cannot train on {data}; that needs a {typeof(TModel).Name}.");
+
+    private TrainingHistory Run(ITrainingTask task, CancellationToken cancellation)
     {
         var o = _options;
-        var batches = new LanguageModelBatches(train, o.BatchSize, o.Steps);
         var results = new List<EpochResult>();
-        var state = _model.CreateState(o.BatchSize);
         var position = new Position();
-        if (o.ResumeFrom is not null) position = Resume(o.ResumeFrom, state);
+        if (o.ResumeFrom is not null) position = Resume(o.ResumeFrom, task);
+        int windows = task.BatchesPerEpoch;
 
-        long totalWindows = (long)batches.WindowsPerEpoch * o.Epochs;
         var clock = Stopwatch.StartNew();
         var elapsedBefore = position.Elapsed;
         TimeSpan Elapsed() => elapsedBefore + clock.Elapsed;
@@ -55,35 +73,32 @@ public sealed class Trainer
 
         for (int epoch = position.Epoch; epoch <= o.Epochs; epoch++)
         {
-            int window = -1;
-            foreach (var w in batches)
+            foreach (int window in task.Epoch(epoch))
             {
-                window = w.Index;
                 if (epoch == position.Epoch && window < position.Window) continue; // resumed: skip what was done
-                if (!o.CarryState || !w.ContinuesPrevious) state.Reset();
                 if (o.Schedule is not null) _optimizer.LearningRate = o.Schedule.LearningRateAt(_optimizer.StepCount);
 
-                float loss = _model.ForwardBackward(w.Batch, o.CarryState ? state : null);
+                float loss = task.Train();
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(_optimizer.StepCount + 1, epoch, loss, lastGood);
                 if (o.ClipNorm > 0) GradientClipping.ClipGlobalNorm(_model.Parameters, o.ClipNorm);
                 _optimizer.Step(_model.Parameters);
-                position = position with { Tokens = position.Tokens + (long)o.BatchSize * o.Steps };
+                position = position with { Tokens = position.Tokens + task.CurrentTokens };
                 smoothed = double.IsNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
 
-                bool last = window == batches.WindowsPerEpoch - 1;
+                bool last = window == windows - 1;
                 bool budgetSpent = (o.MaxTokens is { } maxTokens && position.Tokens >= maxTokens)
                                    || (o.MaxDuration is { } maxDuration && Elapsed() >= maxDuration)
                                    || cancellation.IsCancellationRequested;
-                double fraction = (window + 1) / (double)batches.WindowsPerEpoch;
+                double fraction = (window + 1) / (double)windows;
                 var progressPosition = new Position(epoch, window + 1, position.Tokens, Elapsed(), position.Best, position.SinceBest);
 
                 // ValidationsPerEpoch evenly spaced validations, the last one at the end of the epoch.
-                int perEpoch = o.ValidationsPerEpoch, windows = batches.WindowsPerEpoch;
+                int perEpoch = o.ValidationsPerEpoch;
                 bool due = (long)(window + 1) * perEpoch / windows > (long)window * perEpoch / windows;
                 if (last || budgetSpent || due)
                 {
-                    var result = Validate(validation, epoch, fraction, (float)smoothed, progressPosition);
+                    var result = Validate(task, epoch, fraction, (float)smoothed, progressPosition);
                     if (result is not null)
                     {
                         results.Add(result);
@@ -95,17 +110,17 @@ public sealed class Trainer
                         };
                         if (improved && o.CheckpointPath is not null)
                         {
-                            WriteCheckpoint(o.CheckpointPath, position, state);
+                            WriteCheckpoint(o.CheckpointPath, position, task);
                             lastGood = o.CheckpointPath;
                         }
                         if (o.Plateau is not null) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
-                        Report(epoch, fraction, smoothed, tokensAtStart, position, clock, totalWindows, batches, result, Elapsed());
+                        Report(epoch, fraction, smoothed, tokensAtStart, position, clock, task.TokensPerEpoch, result, Elapsed());
                     }
                     else
                     {
                         position = progressPosition;
                     }
-                    if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, state);
+                    if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task);
                 }
                 else
                 {
@@ -113,7 +128,7 @@ public sealed class Trainer
                     if (Elapsed() - lastReport >= o.ProgressInterval)
                     {
                         lastReport = Elapsed();
-                        Report(epoch, fraction, smoothed, tokensAtStart, position, clock, totalWindows, batches, null, Elapsed());
+                        Report(epoch, fraction, smoothed, tokensAtStart, position, clock, task.TokensPerEpoch, null, Elapsed());
                     }
                 }
 
@@ -131,12 +146,12 @@ public sealed class Trainer
     }
 
     private void Report(int epoch, double fraction, double smoothed, long tokensAtStart, Position position, Stopwatch clock,
-        long totalWindows, LanguageModelBatches batches, EpochResult? validation, TimeSpan elapsed)
+        long tokensPerEpoch, EpochResult? validation, TimeSpan elapsed)
     {
         if (_options.Progress is null) return;
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         double rate = (position.Tokens - tokensAtStart) / seconds;
-        long tokensLeft = (totalWindows - ((long)(epoch - 1) * batches.WindowsPerEpoch + (long)Math.Round(fraction * batches.WindowsPerEpoch))) * _options.BatchSize * _options.Steps;
+        long tokensLeft = tokensPerEpoch * _options.Epochs - position.Tokens;
         if (_options.MaxTokens is { } max) tokensLeft = Math.Min(tokensLeft, max - position.Tokens);
         TimeSpan? remaining = rate > 0 ? TimeSpan.FromSeconds(Math.Max(0, tokensLeft) / rate) : null;
         if (_options.MaxDuration is { } d && remaining is { } r && d - elapsed < r) remaining = d - elapsed < TimeSpan.Zero ? TimeSpan.Zero : d - elapsed;
@@ -144,12 +159,26 @@ public sealed class Trainer
             _optimizer.LearningRate, validation));
     }
 
-    /// <summary>The mean loss over the validation tokens, read in windows with the state carried; null if there are too few.</summary>
-    private EpochResult? Validate(ReadOnlyMemory<int> validation, int epoch, double fraction, float trainLoss, Position position)
+    /// <summary>The validation loss and metric, with dropout off; null when there is nothing to validate on.</summary>
+    private EpochResult? Validate(ITrainingTask task, int epoch, double fraction, float trainLoss, Position position)
     {
-        float loss = Evaluate(_model, validation, _options.BatchSize, _options.Steps);
-        if (float.IsNaN(loss)) return null;
-        return new EpochResult(epoch, _optimizer.StepCount, fraction, trainLoss, loss, position.Tokens, position.Elapsed, _optimizer.LearningRate);
+        bool training = _model.Training;
+        _model.Training = false;
+        Validation? v;
+        try
+        {
+            v = task.Validate();
+        }
+        finally
+        {
+            _model.Training = training;
+        }
+        if (v is not { } result) return null;
+        return new EpochResult(epoch, _optimizer.StepCount, fraction, trainLoss, result.Loss, position.Tokens, position.Elapsed, _optimizer.LearningRate)
+        {
+            MetricName = result.MetricName,
+            Metric = result.Metric,
+        };
     }
 
     /// <summary>
@@ -185,13 +214,11 @@ public sealed class Trainer
 
     // ---- Checkpoints with the trainer's state ---------------------------------------------------------
 
-    private void WriteCheckpoint(string path, Position position, RecurrentState state)
+    private void WriteCheckpoint(string path, Position position, ITrainingTask task)
     {
         var tensors = _model.Parameters.Select(SafeTensor.FromParameter).ToList();
         foreach (var (key, values) in _optimizer.ExportState())
             tensors.Add(new SafeTensor("optimizer." + key, [values.Length], values));
-        for (int k = 0; k < state.Layers.Length; k++)
-            tensors.Add(new SafeTensor($"trainer.state_l{k}", [state.Layers[k].Length], (float[])state.Layers[k].Clone()));
         string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         var metadata = new Dictionary<string, string>
         {
@@ -204,13 +231,13 @@ public sealed class Trainer
             [Prefix + "best_loss"] = Number(position.Best),
             [Prefix + "since_best"] = position.SinceBest.ToString(CultureInfo.InvariantCulture),
             [Prefix + "learning_rate"] = Number(_optimizer.LearningRate),
-            [Prefix + "state_is_zero"] = state.IsZero ? "true" : "false",
         };
+        task.Save(tensors, metadata);
         if (_options.Vocabulary is not null) metadata[LanguageModel.VocabularyMetadataKey] = _options.Vocabulary.ToJson();
         SafeTensors.Write(path, tensors, metadata);
     }
 
-    private Position Resume(string path, RecurrentState state)
+    private Position Resume(string path, ITrainingTask task)
     {
         var file = _model.Load(path);
         var m = file.Metadata;
@@ -230,14 +257,7 @@ public sealed class Trainer
                 float.Parse(Need("best_loss"), CultureInfo.InvariantCulture),
                 int.Parse(Need("since_best"), CultureInfo.InvariantCulture));
             _optimizer.LearningRate = float.Parse(Need("learning_rate"), CultureInfo.InvariantCulture);
-            for (int k = 0; k < state.Layers.Length; k++)
-            {
-                var saved = file[$"trainer.state_l{k}"].Data;
-                if (saved.Length != state.Layers[k].Length)
-                    throw new CheckpointException(path, $"its carried state for layer {k} was saved with a different batch size");
-                saved.CopyTo(state.Layers[k], 0);
-            }
-            state.IsZero = Need("state_is_zero") == "true";
+            task.Restore(file, path);
             return position;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or KeyNotFoundException)

@@ -3,9 +3,11 @@ namespace RnnGen.Training;
 /// <summary>How <see cref="Trainer"/> runs: window shape, budget, clipping, schedules, checkpoints.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Rows of the token stream read side by side.</summary>
+    /// <summary>Rows of the token stream read side by side, or sequences per batch.</summary>
     public int BatchSize { get; init; } = 32;
-    /// <summary>Tokens per window: the truncation length of backpropagation through time.</summary>
+    /// <summary>Shuffles the sequences of a data set each epoch (the same seed, the same batches).</summary>
+    public int Seed { get; init; }
+    /// <summary>Tokens per window of a language model: the truncation length of backpropagation through time.</summary>
     public int Steps { get; init; } = 64;
     /// <summary>Passes over the training tokens (the budget below may end training sooner).</summary>
     public int Epochs { get; init; } = 10;

@@ -12,9 +12,16 @@ public sealed record TrainingProgress(
     float LearningRate,
     EpochResult? Validation);  // set when this report follows a validation
 
-/// <summary>What one validation measured. Perplexity is exp(loss); bits per token is loss / ln 2.</summary>
+/// <summary>
+/// What one validation measured: the loss, and the metric that fits the task (<see cref="MetricName"/>:
+/// "perplexity" for language models, "accuracy" for classifiers and taggers, "rmse" for regressors).
+/// Perplexity is exp(loss); bits per token is loss / ln 2.
+/// </summary>
 public sealed record EpochResult(int Epoch, long Step, double EpochFraction, float TrainLoss, float ValidationLoss, long Tokens, TimeSpan Elapsed, float LearningRate)
 {
+    public string MetricName { get; init; } = "perplexity";
+    public double Metric { get; init; } = double.NaN;
+
     public double Perplexity => Math.Exp(ValidationLoss);
     public double BitsPerToken => ValidationLoss / Math.Log(2);
 }

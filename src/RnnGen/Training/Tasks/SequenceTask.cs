@@ -1,0 +1,61 @@
+namespace RnnGen.Training.Tasks;
+
+/// <summary>
+/// Any model trained on a <see cref="SequenceDataset{TBatch}"/>: bucketed, shuffled batches per epoch (from the
+/// options' seed), validation over every validation sequence, the metric from the topology.
+/// </summary>
+internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, SequenceDataset<TBatch>? validation, TrainingOptions options) : ITrainingTask
+{
+    private IReadOnlyList<int[]> _epoch = [];
+    private TBatch _current = default!;
+
+    public int BatchesPerEpoch => (train.Count + options.BatchSize - 1) / options.BatchSize;
+    public long TokensPerEpoch { get; } = train.Steps(Enumerable.Range(0, train.Count).ToArray());
+    public long CurrentTokens { get; private set; }
+
+    public IEnumerable<int> Epoch(int epoch)
+    {
+        _epoch = train.Epoch(options.BatchSize, epoch, options.Seed);
+        for (int i = 0; i < _epoch.Count; i++)
+        {
+            _current = train.Batch(_epoch[i]);
+            CurrentTokens = train.Steps(_epoch[i]);
+            yield return i;
+        }
+    }
+
+    public float Train() => ForwardBackward(_current);
+
+    public Validation? Validate()
+    {
+        if (validation is null || validation.Count == 0) return null;
+        double loss = 0, weight = 0;
+        var metric = new MetricSum();
+        foreach (var indices in validation.Epoch(options.BatchSize, 0, 0, shuffle: false))
+        {
+            var batch = validation.Batch(indices);
+            double w = LossWeight(batch);
+            loss += Evaluate(batch, ref metric) * w;
+            weight += w;
+        }
+        float mean = (float)(loss / weight);
+        return new Validation(mean, MetricName, Metric(metric, mean));
+    }
+
+    public void Save(List<SafeTensor> tensors, Dictionary<string, string> metadata) { }
+    public void Restore(SafeTensorsFile file, string path) { }
+
+    protected abstract float ForwardBackward(TBatch batch);
+    /// <summary>The mean loss of the batch (forward only, no dropout), adding to the metric's sums.</summary>
+    protected abstract float Evaluate(TBatch batch, ref MetricSum metric);
+    /// <summary>How many terms the batch's mean loss averages, so that batches add up to the mean over the set.</summary>
+    protected abstract double LossWeight(TBatch batch);
+    protected abstract string MetricName { get; }
+    protected abstract double Metric(MetricSum sum, float meanLoss);
+}
+
+/// <summary>Counts for a metric over a whole validation set.</summary>
+internal struct MetricSum
+{
+    public long Correct, Total;
+}
