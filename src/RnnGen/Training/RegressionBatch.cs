@@ -7,7 +7,8 @@ namespace RnnGen.Training;
 /// </summary>
 public sealed class RegressionBatch
 {
-    public RegressionBatch(IReadOnlyList<float[]> inputs, int inputSize, IReadOnlyList<float[]>? targets = null, int outputSize = 0)
+    /// <param name="minSteps">Pads to at least this many steps (padding never changes a result; tests check that).</param>
+    public RegressionBatch(IReadOnlyList<float[]> inputs, int inputSize, IReadOnlyList<float[]>? targets = null, int outputSize = 0, int minSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
@@ -28,7 +29,7 @@ public sealed class RegressionBatch
             if (targets is not null && targets[b]?.Length != Lengths[b] * outputSize)
                 throw new ArgumentException($"Series {b} has {Lengths[b]} steps, so its targets need {Lengths[b] * outputSize} values, not {targets[b]?.Length ?? 0}.", nameof(targets));
         }
-        Steps = Lengths.Max();
+        Steps = Math.Max(minSteps, Lengths.Max());
         Inputs = new float[Steps * Rows * inputSize];
         Targets = targets is null ? null : new float[Steps * Rows * outputSize];
         Real = new bool[Steps * Rows];

@@ -11,7 +11,8 @@ public sealed class SequenceBatch
     /// <summary>The tag of a padded position.</summary>
     public const int Padding = -1;
 
-    public SequenceBatch(IReadOnlyList<int[]> sequences, IReadOnlyList<int>? labels = null, IReadOnlyList<int[]>? tags = null)
+    /// <param name="minSteps">Pads to at least this many steps (padding never changes a result; tests check that).</param>
+    public SequenceBatch(IReadOnlyList<int[]> sequences, IReadOnlyList<int>? labels = null, IReadOnlyList<int[]>? tags = null, int minSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         if (sequences.Count == 0) throw new ArgumentException("A batch needs at least one sequence.", nameof(sequences));
@@ -29,7 +30,7 @@ public sealed class SequenceBatch
                 throw new ArgumentException($"Sequence {b} has {s.Length} tokens but {tags[b]?.Length ?? 0} tags.", nameof(tags));
             Lengths[b] = s.Length;
         }
-        Steps = Lengths.Max();
+        Steps = Math.Max(minSteps, Lengths.Max());
         Tokens = new int[Steps * Rows];
         Tags = tags is null ? null : new int[Steps * Rows];
         Tags?.AsSpan().Fill(Padding);

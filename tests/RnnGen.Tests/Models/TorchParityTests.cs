@@ -59,7 +59,7 @@ public class TorchParityTests
     }
 
     /// <summary>max |a - b| relative to max |expected|.</summary>
-    private static void AssertClose(string what, float[] expected, float[] actual, double tolerance)
+    internal static void AssertClose(string what, float[] expected, float[] actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
         double diff = 0, scale = 0;
