@@ -1,7 +1,5 @@
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 using RnnGen.Generators.Topology;
 
 namespace RnnGen.Generators;
@@ -20,14 +18,10 @@ public sealed class LanguageModelGenerator : IIncrementalGenerator
 
         var sources = models
             .Select(static (m, _) => Stage.Run(m, static model => new GeneratedSource(
-                string.Join(".", new[] { model.Namespace }.Concat(model.ContainingTypes).Concat(new[] { model.TypeName }).Where(n => !string.IsNullOrEmpty(n))) + ".Model.g.cs",
+                GeneratorOutput.HintName(model.Namespace, model.ContainingTypes, model.TypeName, "Model"),
                 ModelEmitter.Emit(model))))
             .WithTrackingName(TrackingNames.EmitModel);
 
-        context.RegisterSourceOutput(sources, static (spc, result) =>
-        {
-            foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.Value is { } source) spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
-        });
+        context.AddGenerated(sources);
     }
 }

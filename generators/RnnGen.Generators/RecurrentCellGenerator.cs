@@ -1,7 +1,6 @@
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 using RnnGen.Generators.Analysis;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Differentiation;
@@ -41,14 +40,10 @@ public sealed class RecurrentCellGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Plan);
 
         var sources = plans
-            .Select(static (p, _) => Stage.Run(p, static plan => new GeneratedSource(plan.Cell.FullName + ".g.cs", CellEmitter.Emit(plan))))
+            .Select(static (p, _) => Stage.Run(p, static plan => new GeneratedSource(GeneratorOutput.HintName(plan.Cell.Namespace, plan.Cell.ContainingTypes, plan.Cell.TypeName), CellEmitter.Emit(plan))))
             .WithTrackingName(TrackingNames.Emit);
 
-        context.RegisterSourceOutput(sources, static (spc, result) =>
-        {
-            foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.Value is { } source) spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
-        });
+        context.AddGenerated(sources);
     }
 }
 
@@ -96,4 +91,10 @@ public static class TrackingNames
     public const string EmitModel = nameof(EmitModel);
     public const string ParseSeq2Seq = nameof(ParseSeq2Seq);
     public const string EmitSeq2Seq = nameof(EmitSeq2Seq);
+    public const string ParseClassifier = nameof(ParseClassifier);
+    public const string EmitClassifier = nameof(EmitClassifier);
+    public const string ParseTagger = nameof(ParseTagger);
+    public const string EmitTagger = nameof(EmitTagger);
+    public const string ParseRegressor = nameof(ParseRegressor);
+    public const string EmitRegressor = nameof(EmitRegressor);
 }

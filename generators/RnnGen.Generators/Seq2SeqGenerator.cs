@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 using RnnGen.Generators.Topology;
 
 namespace RnnGen.Generators;
@@ -19,14 +18,10 @@ public sealed class Seq2SeqGenerator : IIncrementalGenerator
 
         var sources = models
             .Select(static (m, _) => Stage.Run(m, static model => new GeneratedSource(
-                (model.Namespace is null ? "" : model.Namespace + ".") + string.Concat(System.Linq.Enumerable.Select(model.ContainingTypes, t => t + ".")) + model.TypeName + ".Seq2Seq.g.cs",
+                GeneratorOutput.HintName(model.Namespace, model.ContainingTypes, model.TypeName, "Seq2Seq"),
                 Seq2SeqEmitter.Emit(model))))
             .WithTrackingName(TrackingNames.EmitSeq2Seq);
 
-        context.RegisterSourceOutput(sources, static (spc, result) =>
-        {
-            foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.Value is { } source) spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
-        });
+        context.AddGenerated(sources);
     }
 }

@@ -74,14 +74,19 @@ internal static class DiagnosticDescriptors
 
     private const string Models = "RnnGen.Models";
 
+    // RNNG020–RNNG026 are shared by every layered topology (language model, sequence classifier, tagger, regressor):
+    // where the message names the model, an argument names its kind ("language model", "sequence classifier", …).
+
+    /// <summary>{0} the class, {1} the enclosing-type clause, {2} the kind of model, {3} the base class RnnGen adds.</summary>
     public static readonly DiagnosticDescriptor ModelMustBePartial = new(
-        "RNNG020", "Language model must be a partial class",
-        "The language model '{0}' must be a non-generic, non-static partial class{1} without a base class of its own: RnnGen adds LanguageModel as its base",
+        "RNNG020", "Model must be a partial class",
+        "The {2} '{0}' must be a non-generic, non-static partial class{1} without a base class of its own: RnnGen adds {3} as its base",
         Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    /// <summary>{0} the class, {1} the kind of model.</summary>
     public static readonly DiagnosticDescriptor ModelHasNoLayers = new(
-        "RNNG021", "Language model has no layers",
-        "The language model '{0}' has no layers: add at least one [Layer(typeof(Cells.Gru), Hidden = 256)]",
+        "RNNG021", "Model has no layers",
+        "The {1} '{0}' has no layers: add at least one [Layer(typeof(Cells.Gru), Hidden = 256)]",
         Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor LayerIsNotACell = new(
@@ -97,6 +102,18 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DropoutOutOfRange = new(
         "RNNG024", "Dropout out of range",
         "Dropout is {0}, but it must be at least 0 and less than 1 (it is the probability of zeroing a unit)",
+        Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    /// <summary>{0} the value given.</summary>
+    public static readonly DiagnosticDescriptor UnknownPooling = new(
+        "RNNG025", "Unknown pooling",
+        "{0} is not a pooling: use Pooling.Last, Pooling.Mean or Pooling.Max",
+        Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    /// <summary>{0} the kind of model, {1} the class, {2} the argument (Classes, Tags), {3} its value, {4} one of them (class, tag).</summary>
+    public static readonly DiagnosticDescriptor TooFewClasses = new(
+        "RNNG026", "Fewer than two classes to choose from",
+        "The {0} '{1}' has {2} = {3}, but it needs at least 2: with a single {4} every prediction is the same and there is nothing to learn",
         Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     private const string Seq2Seq = "RnnGen.Seq2Seq";
