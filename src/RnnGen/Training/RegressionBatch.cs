@@ -7,6 +7,10 @@ namespace RnnGen.Training;
 /// </summary>
 public sealed class RegressionBatch
 {
+    /// <param name="inputs">Each series row-major [steps, inputSize].</param>
+    /// <param name="inputSize">Values per input step.</param>
+    /// <param name="targets">Each series' targets row-major [steps, outputSize], or null to predict.</param>
+    /// <param name="outputSize">Values per target step.</param>
     /// <param name="minSteps">Pads to at least this many steps (padding never changes a result; tests check that).</param>
     public RegressionBatch(IReadOnlyList<float[]> inputs, int inputSize, IReadOnlyList<float[]>? targets = null, int outputSize = 0, int minSteps = 0)
     {

@@ -11,6 +11,9 @@ public sealed class SequenceBatch
     /// <summary>The tag of a padded position.</summary>
     public const int Padding = -1;
 
+    /// <param name="sequences">Token ids of each sequence, at least one each.</param>
+    /// <param name="labels">One class per sequence (classifiers), or null.</param>
+    /// <param name="tags">One tag per token (taggers), or null.</param>
     /// <param name="minSteps">Pads to at least this many steps (padding never changes a result; tests check that).</param>
     public SequenceBatch(IReadOnlyList<int[]> sequences, IReadOnlyList<int>? labels = null, IReadOnlyList<int[]>? tags = null, int minSteps = 0)
     {

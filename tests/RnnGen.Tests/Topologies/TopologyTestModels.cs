@@ -4,35 +4,35 @@ namespace RnnGen.Tests.Topologies;
 // scalar tails both run and a finite-difference check of every parameter stays quick.
 
 [SequenceClassifier(Embedding = 5, Classes = 3, Pooling = Pooling.Mean, Bidirectional = true)]
-[Layer(typeof(Cells.Gru), Hidden = 6)]
+[Layer(typeof(RnnGen.Cells.Gru), Hidden = 6)]
 public partial class BiGruMeanClassifier;
 
 [SequenceClassifier(Embedding = 4, Classes = 2, Pooling = Pooling.Last, Bidirectional = true)]
-[Layer(typeof(Cells.Lstm), Hidden = 5)]
-[Layer(typeof(Cells.Gru), Hidden = 3)]
+[Layer(typeof(RnnGen.Cells.Lstm), Hidden = 5)]
+[Layer(typeof(RnnGen.Cells.Gru), Hidden = 3)]
 public partial class BiStackedLastClassifier;
 
 [SequenceClassifier(Embedding = 4, Classes = 4, Pooling = Pooling.Max)]
-[Layer(typeof(Cells.Gru), Hidden = 7, Dropout = 0.3f)]
+[Layer(typeof(RnnGen.Cells.Gru), Hidden = 7, Dropout = 0.3f)]
 [Layer(typeof(RnnGen.Tests.Cells.Mgu), Hidden = 5)]
 public partial class MaxPoolClassifier;
 
 [SequenceTagger(Embedding = 5, Tags = 4, Bidirectional = true)]
-[Layer(typeof(Cells.Lstm), Hidden = 4)]
-[Layer(typeof(Cells.Lstm), Hidden = 4)]
+[Layer(typeof(RnnGen.Cells.Lstm), Hidden = 4)]
+[Layer(typeof(RnnGen.Cells.Lstm), Hidden = 4)]
 public partial class BiLstmTagger;
 
 [SequenceTagger(Embedding = 3, Tags = 3)]
-[Layer(typeof(Cells.SimpleRnn), Hidden = 6)]
+[Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 6)]
 public partial class RnnTagger;
 
 [SequenceRegressor(Inputs = 2, Outputs = 3)]
-[Layer(typeof(Cells.Gru), Hidden = 6)]
+[Layer(typeof(RnnGen.Cells.Gru), Hidden = 6)]
 public partial class GruRegressor;
 
 [SequenceRegressor(Inputs = 1, Outputs = 2, Bidirectional = true)]
-[Layer(typeof(Cells.Gru), Hidden = 4)]
-[Layer(typeof(Cells.Lstm), Hidden = 3)]
+[Layer(typeof(RnnGen.Cells.Gru), Hidden = 4)]
+[Layer(typeof(RnnGen.Cells.Lstm), Hidden = 3)]
 public partial class BiRegressor;
 
 /// <summary>Random data of the test models' shapes: rows of different lengths, so every batch has padding.</summary>

@@ -107,14 +107,14 @@ public class TopologyTorchParityTests
 
 // The fixtures' models, declared as a user would.
 [SequenceClassifier(Embedding = 6, Classes = 3, Pooling = Pooling.Mean, Bidirectional = true)]
-[Layer(typeof(Cells.Gru), Hidden = 5)]
+[Layer(typeof(RnnGen.Cells.Gru), Hidden = 5)]
 public partial class TorchBiGruMeanClassifier;
 
 [SequenceTagger(Embedding = 5, Tags = 4, Bidirectional = true)]
-[Layer(typeof(Cells.Lstm), Hidden = 4)]
-[Layer(typeof(Cells.Lstm), Hidden = 4)]
+[Layer(typeof(RnnGen.Cells.Lstm), Hidden = 4)]
+[Layer(typeof(RnnGen.Cells.Lstm), Hidden = 4)]
 public partial class TorchBiLstmTagger;
 
 [SequenceRegressor(Inputs = 2, Outputs = 3)]
-[Layer(typeof(Cells.Gru), Hidden = 6)]
+[Layer(typeof(RnnGen.Cells.Gru), Hidden = 6)]
 public partial class TorchGruRegressor;
