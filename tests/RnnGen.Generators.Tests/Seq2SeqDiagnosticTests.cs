@@ -27,6 +27,34 @@ public sealed class Seq2SeqDiagnosticTests
     }
 
     [Fact]
+    public void Layer_dropout_is_passed_to_the_definition()
+    {
+        var (diagnostics, sources, output) = Run("""
+            [Seq2Seq(SourceEmbedding = 8, TargetEmbedding = 8)]
+            [Encoder(typeof(Cells.Gru), Hidden = 16, Dropout = 0.2f)]
+            [Decoder(typeof(Cells.Gru), Hidden = 16, Dropout = 0.3f)]
+            public partial class Dropping;
+            """);
+        Assert.Empty(diagnostics);
+        var source = Assert.Single(sources);
+        Assert.Contains("new global::RnnGen.Cells.Gru(8, 16), null, 0.2f)", source);
+        Assert.Contains("DecoderDropout = new float[] { 0.3f }", source);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void A_layer_dropout_outside_zero_to_one_is_reported_on_the_Dropout_argument()
+    {
+        var d = Expect("RNNG024", """
+            [Seq2Seq(SourceEmbedding = 8, TargetEmbedding = 8)]
+            [Encoder(typeof(Cells.Gru), Hidden = 16)]
+            [Decoder(typeof(Cells.Gru), Hidden = 16, [|Dropout = 1f|])]
+            public partial class Overdropped;
+            """);
+        Assert.Contains("1", Message(d));
+    }
+
+    [Fact]
     public void A_model_that_is_not_partial_is_reported_on_its_name()
     {
         var d = Expect("RNNG030", """

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq;
 using RnnGen.Generators.Emit;
 
@@ -36,7 +37,7 @@ internal static class Seq2SeqEmitter
         foreach (var layer in model.Encoder)
         {
             string cell = $"() => new {layer.CellType}({below}, {layer.Hidden})";
-            w.Line($"new global::RnnGen.Models.EncoderLayerDefinition({cell}, {(model.Bidirectional ? cell : "null")}),");
+            w.Line($"new global::RnnGen.Models.EncoderLayerDefinition({cell}, {(model.Bidirectional ? cell : "null")}, {Float(layer.Dropout)}),");
             below = layer.Hidden * factor;
         }
         w.Close(",");
@@ -47,11 +48,16 @@ internal static class Seq2SeqEmitter
             w.Line($"() => new {layer.CellType}({below}, {layer.Hidden}),");
             below = layer.Hidden;
         }
-        w.Close(");");
+        w.Close(")");
+        w.Line("{");
+        w.Line("    DecoderDropout = new float[] { " + string.Join(", ", model.Decoder.Select(l => Float(l.Dropout))) + " },");
+        w.Line("};");
         w.Close();
 
         foreach (var _ in model.ContainingTypes) w.Close();
         if (model.Namespace is not null) w.Close();
         return w.ToString();
     }
+
+    private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 }

@@ -81,13 +81,20 @@ internal static class Seq2SeqParser
                 if (!isCell)
                     Report(DiagnosticDescriptors.Seq2SeqLayerIsNotACell, (SyntaxNode?)typeArgument ?? syntax, cell?.ToDisplayString() ?? "?", shortName);
                 int hidden = 0;
+                float dropout = 0;
                 foreach (var named in attribute.NamedArguments)
+                {
                     if (named.Key == "Hidden" && named.Value.Value is int h) hidden = h;
+                    if (named.Key == "Dropout" && named.Value.Value is float d) dropout = d;
+                }
                 if (hidden <= 0)
                     Report(DiagnosticDescriptors.Seq2SeqNonPositiveSize, (SyntaxNode?)syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Hidden") ?? syntax,
                         $"The {role} hidden size", hidden.ToString(CultureInfo.InvariantCulture));
+                if (!(dropout >= 0 && dropout < 1))
+                    Report(DiagnosticDescriptors.DropoutOutOfRange, (SyntaxNode?)syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Dropout") ?? syntax,
+                        dropout.ToString("R", CultureInfo.InvariantCulture));
                 if (isCell)
-                    result.Add(new LayerModel(cell!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), cell.Name, hidden, 0));
+                    result.Add(new LayerModel(cell!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), cell.Name, hidden, dropout));
             }
             return result;
         }

@@ -37,6 +37,8 @@ public sealed class EncoderAttribute(Type cell) : Attribute
     /// <summary>A class marked with <see cref="RecurrentCellAttribute"/>, such as <see cref="Cells.Gru"/>.</summary>
     public Type Cell { get; } = cell;
     public int Hidden { get; set; }
+    /// <summary>The dropout on this layer's outputs in training, in [0, 1); none unless set.</summary>
+    public float Dropout { get; set; }
 }
 
 /// <summary>One decoder layer of a <see cref="Seq2SeqAttribute"/> model; its input size is the size below it.</summary>
@@ -46,4 +48,6 @@ public sealed class DecoderAttribute(Type cell) : Attribute
     /// <summary>A class marked with <see cref="RecurrentCellAttribute"/>, such as <see cref="Cells.Gru"/>.</summary>
     public Type Cell { get; } = cell;
     public int Hidden { get; set; }
+    /// <summary>The dropout on this layer's outputs in training, in [0, 1); none unless set.</summary>
+    public float Dropout { get; set; }
 }

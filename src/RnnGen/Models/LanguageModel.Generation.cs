@@ -69,7 +69,7 @@ public abstract partial class LanguageModel
                 x = _buffers[k];
             }
             int top = n.Output.Inputs;
-            store.Value(n.Output.Bias).CopyTo(_logits);
+            store.Value(n.Output.Bias!).CopyTo(_logits);
             Gemm.Multiply(false, true, 1, V, top, x, top, store.Value(n.Output.Weight), top, _logits, V, accumulate: true);
             return _logits;
         }

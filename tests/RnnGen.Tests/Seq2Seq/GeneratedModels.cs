@@ -16,3 +16,8 @@ public partial class DotStackedModel;
 [Decoder(typeof(RnnGen.Cells.Gru), Hidden = 13)]
 [Decoder(typeof(RnnGen.Cells.Gru), Hidden = 13)]
 public partial class AdditiveModel;
+
+[Seq2Seq(SourceEmbedding = 5, TargetEmbedding = 4, Attention = AttentionKind.General)]
+[Encoder(typeof(RnnGen.Cells.Gru), Hidden = 11, Dropout = 0.25f)]
+[Decoder(typeof(RnnGen.Cells.Gru), Hidden = 13, Dropout = 0.5f)]
+public partial class DropoutModel;

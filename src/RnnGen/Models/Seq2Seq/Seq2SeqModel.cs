@@ -6,23 +6,41 @@ namespace RnnGen.Models;
 /// </summary>
 /// <remarks>
 /// The math lives in <see cref="Seq2SeqNetwork{T}"/>; this class owns a float network, exposes its tensors
-/// as <see cref="Parameter"/> views for the optimisers, and decodes. <see cref="ToDouble"/> copies it into a
+/// as <see cref="Parameter"/> views for the optimisers, decodes and saves. <see cref="ToDouble"/> copies it into a
 /// double network with the same layout, which is how tests check gradients against finite differences.
 /// Special token ids default to a <see cref="Vocabulary"/> with all four special tokens (pad 0, bos 2, eos 3).
 /// </remarks>
 public class Seq2SeqModel
 {
+    public const string SourceVocabularyMetadataKey = "rnngen.source_vocabulary";
+    public const string TargetVocabularyMetadataKey = "rnngen.target_vocabulary";
+    public const string ModelKind = "seq2seq";
+
     private readonly Parameter[] _parameters;
+    private readonly int _seed;
 
     public Seq2SeqModel(int sourceVocabSize, int targetVocabSize, Seq2SeqDefinition definition, int seed = 0)
     {
-        Network = new Seq2SeqNetwork<float>(sourceVocabSize, targetVocabSize, definition);
+        _seed = seed;
+        Network = new Seq2SeqNetwork<float>(sourceVocabSize, targetVocabSize, definition, seed);
         Network.Initialize(new Random(seed));
-        _parameters = Network.Tensors.Select(t => new Parameter(t.Name, t.Shape, Network.Values, Network.Gradients, t.Offset)).ToArray();
+        _parameters = ModelParameters.Of(Network.Parameters);
+        static LayerConfiguration[] Layers(RecurrentStack<float> stack) =>
+            stack.Layers.Select(l => new LayerConfiguration(l.CellName, l.Forward.HiddenSize, l.Dropout)).ToArray();
+        Configuration = new ModelConfiguration(sourceVocabSize, definition.SourceEmbedding, Layers(Network.Encoder))
+        {
+            Kind = ModelKind,
+            Bidirectional = definition.Bidirectional,
+            DecoderLayers = Layers(Network.Decoder),
+            TargetVocabSize = targetVocabSize,
+            TargetEmbeddingSize = definition.TargetEmbedding,
+            Attention = definition.Attention.ToString(),
+        };
     }
 
     public Seq2SeqNetwork<float> Network { get; }
     public Seq2SeqDefinition Definition => Network.Definition;
+    public ModelConfiguration Configuration { get; }
     public int SourceVocabSize => Network.SourceVocabSize;
     public int TargetVocabSize => Network.TargetVocabSize;
     public IReadOnlyList<Parameter> Parameters => _parameters;
@@ -31,42 +49,51 @@ public class Seq2SeqModel
     public int PaddingId { get; init; }
     public int BeginId { get; init; } = 2;
     public int EndId { get; init; } = 3;
+    /// <summary>Whether <see cref="ForwardBackward"/> and <see cref="Loss"/> apply dropout (decoding never does).</summary>
+    public bool Training { get; set; } = true;
 
     /// <summary>Pads sentence pairs into a batch with this model's special ids (targets may be null to decode only).</summary>
     public Seq2SeqBatch CreateBatch(IReadOnlyList<int[]> sources, IReadOnlyList<int[]>? targets, int minSourceSteps = 0, int minTargetSteps = 0) =>
         new(sources, targets, BeginId, EndId, PaddingId, minSourceSteps, minTargetSteps);
 
     /// <summary>The mean cross-entropy over the batch's real target tokens and its gradients (overwritten).</summary>
-    public float ForwardBackward(Seq2SeqBatch batch) => Network.ForwardBackward(batch);
+    public float ForwardBackward(Seq2SeqBatch batch) => Network.Step(batch, Pass.Gradients, Training);
 
     /// <summary>The mean cross-entropy over the batch's real target tokens, forward only.</summary>
-    public float Loss(Seq2SeqBatch batch) => Network.Loss(batch);
+    public float Loss(Seq2SeqBatch batch) => Network.Step(batch, Pass.Loss, Training);
 
-    /// <summary>Greedy decoding; see <see cref="Seq2SeqNetwork{T}.Greedy"/>.</summary>
+    /// <summary>
+    /// Greedy decoding of one source sentence: the most likely token at each step until &lt;eos&gt; or
+    /// <paramref name="maxLength"/> tokens. With <paramref name="attention"/>, also returns the attention
+    /// weights of each produced token over the source, [produced, source length].
+    /// </summary>
     public int[] Translate(int[] source, int maxLength = 64, List<float[]>? attention = null) =>
-        Network.Greedy(source, BeginId, EndId, maxLength, attention);
+        new Seq2SeqDecoder<float>(Network, source).Greedy(BeginId, EndId, maxLength, attention);
 
-    /// <summary>Beam search with length-normalised scores; see <see cref="Seq2SeqNetwork{T}.Beam"/>.</summary>
+    /// <summary>Beam search with length-normalised scores (see <see cref="BeamSearch.Search"/>); beam 1 is greedy.</summary>
     public int[] TranslateBeam(int[] source, int beamWidth, int maxLength = 64, double lengthPenalty = 0.7) =>
-        Network.Beam(source, BeginId, EndId, maxLength, beamWidth, lengthPenalty);
+        new Seq2SeqDecoder<float>(Network, source).Beam(BeginId, EndId, maxLength, beamWidth, lengthPenalty);
 
     /// <summary>A double-precision network with this model's layout and current values (fresh cells, fresh buffers).</summary>
     public Seq2SeqNetwork<double> ToDouble()
     {
-        var network = new Seq2SeqNetwork<double>(SourceVocabSize, TargetVocabSize, Definition);
-        for (int i = 0; i < Network.Values.Length; i++) network.Values[i] = Network.Values[i];
+        var network = new Seq2SeqNetwork<double>(SourceVocabSize, TargetVocabSize, Definition, _seed);
+        network.Parameters.CopyValuesFrom(Network.Parameters);
         return network;
     }
 
-    /// <summary>Writes the parameters as safetensors.</summary>
-    public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
-        SafeTensors.Write(path, _parameters, new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["format"] = "pt" });
-
-    /// <summary>Reads parameters saved by <see cref="Save"/> (by name; says what is missing or mis-shaped).</summary>
-    public SafeTensorsFile Load(string path)
+    /// <summary>Writes the parameters as safetensors, with the configuration and any vocabularies in the metadata.</summary>
+    public void Save(string path, Vocabulary? source = null, Vocabulary? target = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var file = SafeTensors.Read(path);
-        file.LoadInto(_parameters);
-        return file;
+        var vocabularies = new Dictionary<string, string>();
+        if (source is not null) vocabularies[SourceVocabularyMetadataKey] = source.ToJson();
+        if (target is not null) vocabularies[TargetVocabularyMetadataKey] = target.ToJson();
+        ModelFile.Save(path, _parameters, Configuration, vocabularies, metadata);
     }
+
+    /// <summary>
+    /// Reads parameters saved by <see cref="Save"/> by name (extra tensors are ignored); a file that says it holds
+    /// a different model is a <see cref="CheckpointException"/> naming the file.
+    /// </summary>
+    public SafeTensorsFile Load(string path) => ModelFile.Load(path, _parameters, Configuration);
 }
