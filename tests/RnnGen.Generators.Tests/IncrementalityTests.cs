@@ -112,6 +112,48 @@ public sealed class IncrementalityTests
         }
     }
 
+    [Fact]
+    public void Editing_another_class_reuses_every_step_of_every_sequence_model()
+    {
+        const string models = """
+            using RnnGen;
+
+            namespace Sample;
+
+            [SequenceClassifier(Embedding = 8, Classes = 3, Pooling = Pooling.Max)]
+            [Layer(typeof(Cells.Gru), Hidden = 16)]
+            public partial class Sentiment;
+
+            [SequenceTagger(Embedding = 8, Tags = 5, Bidirectional = true)]
+            [Layer(typeof(Cells.Lstm), Hidden = 16)]
+            public partial class Chunker;
+
+            [SequenceRegressor(Inputs = 2, Outputs = 1)]
+            [Layer(typeof(Cells.Gru), Hidden = 8)]
+            public partial class Forecast;
+            """;
+        var compilation = CSharpCompilation.Create("IncrementalModels",
+            new[] { CellCompiler.Tree(models, "Models.cs"), CellCompiler.Tree(Unrelated, "Unrelated.cs") },
+            References.WithRuntime, CellCompiler.CompilationOptions);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            new[] { new SequenceModelGenerator().AsSourceGenerator() }, parseOptions: CellCompiler.ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var first = CellCompiler.Run(compilation, driver);
+        Assert.Empty(first.GeneratorDiagnostics);
+        Assert.Equal(3, first.Sources.Length);
+        var oldTree = first.Input.SyntaxTrees.Single(t => t.FilePath == "Unrelated.cs");
+        var edited = first.Input.ReplaceSyntaxTree(oldTree, CellCompiler.Tree(Unrelated.Replace("2 * value", "value + value"), "Unrelated.cs"));
+
+        var second = CellCompiler.Run(edited, first.Driver);
+
+        foreach (string step in SequenceModelSteps)
+        {
+            var outputs = Outputs(second, step);
+            Assert.Single(outputs);
+            Assert.All(outputs, o => Assert.True(IsReused(o.Reason), $"{step}: {o.Cell} was {o.Reason}"));
+        }
+    }
+
     private static Compilation Compilation(string gated, string elman, string unrelated) =>
         CSharpCompilation.Create("Incremental",
             new[] { CellCompiler.Tree(gated, "Gated.cs"), CellCompiler.Tree(elman, "Elman.cs"), CellCompiler.Tree(unrelated, "Unrelated.cs") },

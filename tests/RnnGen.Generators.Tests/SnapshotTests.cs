@@ -36,3 +36,45 @@ public sealed class SnapshotTests
         Snapshot.Verify(cell, run.Source($"RnnGen.Tests.Cells.{cell}.g.cs").Text);
     }
 }
+
+/// <summary>
+/// The emitted network and training step of one model of each layered topology, compared with the committed
+/// Snapshots/*.verified.cs files: a change to an emitter shows up here as a diff of the forward and backward passes.
+/// </summary>
+public sealed class TopologySnapshotTests
+{
+    [Theory]
+    [InlineData("LanguageModel", "Model", """
+        [LanguageModel(Embedding = 32)]
+        [Layer(typeof(Cells.Lstm), Hidden = 64, Dropout = 0.2f)]
+        [Layer(typeof(Cells.Gru), Hidden = 48)]
+        public partial class CharModel;
+        """)]
+    [InlineData("SequenceClassifier", "Classifier", """
+        [SequenceClassifier(Embedding = 16, Classes = 4, Pooling = Pooling.Mean, Bidirectional = true)]
+        [Layer(typeof(Cells.Gru), Hidden = 32, Dropout = 0.1f)]
+        [Layer(typeof(Cells.Gru), Hidden = 24)]
+        public partial class Sentiment;
+        """)]
+    [InlineData("SequenceTagger", "Tagger", """
+        [SequenceTagger(Embedding = 16, Tags = 9, Bidirectional = true)]
+        [Layer(typeof(Cells.Lstm), Hidden = 32)]
+        [Layer(typeof(Cells.Lstm), Hidden = 32)]
+        public partial class PartOfSpeech;
+        """)]
+    [InlineData("SequenceRegressor", "Regressor", """
+        [SequenceRegressor(Inputs = 3, Outputs = 2)]
+        [Layer(typeof(Cells.Gru), Hidden = 20)]
+        public partial class Forecast;
+        """)]
+    public void The_generated_training_step_of_each_topology_matches_its_snapshot(string topology, string suffix, string declaration)
+    {
+        var compilation = CellCompiler.Compile(new[] { "using RnnGen;\n\nnamespace Samples;\n\n/// <summary>A model.</summary>\n" + declaration });
+        var run = TopologyDriver.Run(compilation);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        var source = Assert.Single(run.Sources, s => s.HintName.EndsWith("." + suffix + ".g.cs", StringComparison.Ordinal));
+
+        Snapshot.Verify(topology, source.Text);
+    }
+}

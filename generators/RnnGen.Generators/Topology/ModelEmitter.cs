@@ -27,17 +27,24 @@ internal static class ModelEmitter
             w.Line("{");
             w.Line("}");
             w.Line();
+            w.Line("/// <inheritdoc/>");
             w.Line("protected override global::RnnGen.Models.LanguageModelNetwork<T> CreateNetwork<T>(int vocabSize, int seed) => new Network<T>(vocabSize, seed);");
             w.Line();
             w.Line("/// <summary>The modules of this model and its training step, in one element type.</summary>");
             w.Line(PartialClassWriter.GeneratedCode);
             w.Open("public sealed class Network<T> : global::RnnGen.Models.LanguageModelNetwork<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
+            w.Line("/// <summary>The width of a token's embedding: the first layer's input size.</summary>");
             w.Line($"public const int EmbeddingSize = {model.Embedding};");
-            for (int k = 0; k < model.Layers.Count; k++) w.Line($"public const int Hidden{k} = {model.Layers[k].Hidden};");
+            for (int k = 0; k < model.Layers.Count; k++)
+            {
+                w.Line($"/// <summary>The hidden size of layer {k} ({model.Layers[k].CellName}).</summary>");
+                w.Line($"public const int Hidden{k} = {model.Layers[k].Hidden};");
+            }
             w.Line();
             w.Line("private readonly global::RnnGen.Modules.TimeMajor<int> _inputs = new(), _targets = new();");
             w.Line("private readonly global::RnnGen.Modules.SoftmaxCrossEntropy<T> _loss = new();");
             w.Line();
+            w.Line("/// <summary>Builds the modules for a vocabulary of <paramref name=\"vocabSize\"/> tokens; <paramref name=\"seed\"/> drives dropout.</summary>");
             w.Open("public Network(int vocabSize, int seed) : base(vocabSize)");
             w.Line("Embedding = new(Parameters, \"embedding\", vocabSize, EmbeddingSize);");
             w.Line("Rnn = new(Parameters, \"rnn\", EmbeddingSize,");
@@ -53,10 +60,14 @@ internal static class ModelEmitter
             w.Line($"Output = new(Parameters, \"output\", {below}, vocabSize);");
             w.Close();
             w.Line();
+            w.Line("/// <inheritdoc/>");
             w.Line("public override global::RnnGen.Modules.Embedding<T> Embedding { get; }");
+            w.Line("/// <inheritdoc/>");
             w.Line("public override global::RnnGen.Modules.RecurrentStack<T> Rnn { get; }");
+            w.Line("/// <inheritdoc/>");
             w.Line("public override global::RnnGen.Modules.Linear<T> Output { get; }");
             w.Line();
+            w.Line("/// <inheritdoc/>");
             w.Open("public override T Step(global::RnnGen.Training.TokenBatch batch, global::RnnGen.Modules.RecurrentState<T>? state, global::RnnGen.Models.Pass pass, bool training)");
             w.Line("int B = batch.BatchSize, S = batch.Steps, rows = S * B, V = VocabSize;");
             w.Line();

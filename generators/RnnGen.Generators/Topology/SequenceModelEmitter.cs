@@ -33,6 +33,7 @@ internal static class SequenceModelEmitter
             Constants(w, model, "EmbeddingSize", "Classes");
             w.Line("private readonly global::RnnGen.Modules.SoftmaxCrossEntropy<T> _loss = new();");
             w.Line();
+            w.Line("/// <summary>Builds the modules for a vocabulary of <paramref name=\"vocabSize\"/> tokens; <paramref name=\"seed\"/> drives dropout.</summary>");
             w.Open("public Network(int vocabSize, int seed) : base(vocabSize)");
             w.Line("Embedding = new(Parameters, \"embedding\", vocabSize, EmbeddingSize);");
             RecurrentStack(w, model, "EmbeddingSize");
@@ -41,6 +42,7 @@ internal static class SequenceModelEmitter
             w.Close();
             w.Line();
             Properties(w, ("Embedding<T>", "Embedding"), ("RecurrentStack<T>", "Rnn"), ("SequencePooling<T>", "Pool"), ("Linear<T>", "Output"));
+            w.Line("/// <inheritdoc/>");
             w.Open("public override T Step(global::RnnGen.Training.SequenceBatch batch, global::RnnGen.Models.Pass pass, bool training)");
             w.Line("int S = batch.Steps, B = batch.Rows;");
             w.Line();
@@ -79,6 +81,7 @@ internal static class SequenceModelEmitter
             Constants(w, model, "EmbeddingSize", "Tags");
             w.Line("private readonly global::RnnGen.Modules.SoftmaxCrossEntropy<T> _loss = new();");
             w.Line();
+            w.Line("/// <summary>Builds the modules for a vocabulary of <paramref name=\"vocabSize\"/> tokens; <paramref name=\"seed\"/> drives dropout.</summary>");
             w.Open("public Network(int vocabSize, int seed) : base(vocabSize)");
             w.Line("Embedding = new(Parameters, \"embedding\", vocabSize, EmbeddingSize);");
             RecurrentStack(w, model, "EmbeddingSize");
@@ -86,6 +89,7 @@ internal static class SequenceModelEmitter
             w.Close();
             w.Line();
             Properties(w, ("Embedding<T>", "Embedding"), ("RecurrentStack<T>", "Rnn"), ("Linear<T>", "Output"));
+            w.Line("/// <inheritdoc/>");
             w.Open("public override T Step(global::RnnGen.Training.SequenceBatch batch, global::RnnGen.Models.Pass pass, bool training)");
             w.Line("int S = batch.Steps, B = batch.Rows;");
             w.Line();
@@ -123,12 +127,14 @@ internal static class SequenceModelEmitter
             w.Line("private readonly global::RnnGen.Modules.Cast<T> _inputs = new(), _targets = new();");
             w.Line("private readonly global::RnnGen.Modules.MeanSquaredError<T> _mse = new();");
             w.Line();
+            w.Line("/// <summary>Builds the modules; <paramref name=\"seed\"/> drives dropout.</summary>");
             w.Open("public Network(int seed)");
             RecurrentStack(w, model, "InputSize");
             w.Line($"Output = new(Parameters, \"output\", {top}, OutputSize);");
             w.Close();
             w.Line();
             Properties(w, ("RecurrentStack<T>", "Rnn"), ("Linear<T>", "Output"));
+            w.Line("/// <inheritdoc/>");
             w.Open("public override T Step(global::RnnGen.Training.RegressionBatch batch, global::RnnGen.Models.Pass pass, bool training)");
             w.Line("int S = batch.Steps, B = batch.Rows;");
             w.Line("if (batch.InputSize != InputSize) throw WrongSize(\"inputs\", batch.InputSize, InputSize);");
@@ -139,8 +145,8 @@ internal static class SequenceModelEmitter
                 ("var h = Rnn.Forward(x, S, B, batch.Lengths, training: training);", $"h = {Reads(model)}", $"[S, B, {top}]"),
                 ("var y = Output.Forward(h, S * B);", "y = output.weight · h + output.bias", "[S, B, OutputSize]"),
                 (Predict, "", ""),
-                ("if (batch.OutputSize != OutputSize) throw WrongSize(\"outputs\", batch.OutputSize, OutputSize);", "", ""),
                 ("var t = _targets.From(batch.Targets ?? throw NoTargets());", "t = (T) targets", "[S, B, OutputSize]"),
+                ("if (batch.OutputSize != OutputSize) throw WrongSize(\"outputs\", batch.OutputSize, OutputSize);", "", ""),
                 (Backward, "", ""),
                 ("T loss = _mse.Forward(y, t, OutputSize, batch.Real);", "loss = mean (y − t)² over the real steps", ""),
                 ("if (!backward) return loss;", "", ""));
@@ -155,6 +161,7 @@ internal static class SequenceModelEmitter
             w.Close();
             w.Line();
             Missing(w, "NoTargets", "The batch has no targets: a sequence regressor needs target values at every step for its loss; build the RegressionBatch with targets, or use Pass.Predict.");
+            w.Line();
             w.Line("private static global::System.ArgumentException WrongSize(string what, int given, int expected) =>");
             w.Line("    new($\"The batch has {given} {what} per step, but this model has {expected}.\", \"batch\");");
         });
@@ -175,6 +182,7 @@ internal static class SequenceModelEmitter
             w.Line("{");
             w.Line("}");
             w.Line();
+            w.Line("/// <inheritdoc/>");
             w.Line($"protected override {Models}{baseName}Network<T> CreateNetwork<T>({parameters}) => new Network<T>({arguments});");
             w.Line();
             w.Line($"/// <summary>The modules of this {Kind(model)} and its training step, in one element type.</summary>");
@@ -187,8 +195,21 @@ internal static class SequenceModelEmitter
 
     private static void Constants(SourceWriter w, SequenceModelSpec model, string inputName, string outputName)
     {
+        w.Line(model.Topology == SequenceTopology.Regressor
+            ? "/// <summary>Values per step of the input series: the first layer's input size.</summary>"
+            : "/// <summary>The width of a token's embedding: the first layer's input size.</summary>");
         w.Line($"public const int {inputName} = {Int(model.Inputs)};");
-        for (int k = 0; k < model.Layers.Count; k++) w.Line($"public const int Hidden{k} = {Int(model.Layers[k].Hidden)};");
+        for (int k = 0; k < model.Layers.Count; k++)
+        {
+            w.Line($"/// <summary>The hidden size of layer {k} ({model.Layers[k].CellName}){(model.Bidirectional ? ", in each direction" : "")}.</summary>");
+            w.Line($"public const int Hidden{k} = {Int(model.Layers[k].Hidden)};");
+        }
+        w.Line(model.Topology switch
+        {
+            SequenceTopology.Classifier => "/// <summary>The number of classes: one is predicted for every sequence.</summary>",
+            SequenceTopology.Tagger => "/// <summary>The number of tags: one is predicted for every token.</summary>",
+            _ => "/// <summary>Values predicted at every step.</summary>",
+        });
         w.Line($"public const int {outputName} = {Int(model.Outputs)};");
         w.Line($"/// <summary>{(model.Bidirectional ? "2: every layer reads each row both ways, so its output is twice its hidden size." : "1: every layer reads each row forwards only.")}</summary>");
         w.Line($"public const int Directions = {model.Directions};");
@@ -213,7 +234,11 @@ internal static class SequenceModelEmitter
 
     private static void Properties(SourceWriter w, params (string Type, string Name)[] modules)
     {
-        foreach (var (type, name) in modules) w.Line($"public override {Modules}{type} {name} {{ get; }}");
+        foreach (var (type, name) in modules)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public override {Modules}{type} {name} {{ get; }}");
+        }
         w.Line();
     }
 
@@ -226,13 +251,14 @@ internal static class SequenceModelEmitter
     /// <summary>Writes statements with their comments aligned in two columns: what each computes, and the shape it gives.</summary>
     private static void Aligned(SourceWriter w, params (string Code, string Note, string Shape)[] lines)
     {
-        int code = lines.Where(l => l.Note.Length + l.Shape.Length > 0).Max(l => l.Code.Length) + 2;
+        // Lines without a shape (the loss) may run past the column instead of pushing every comment right.
+        int code = lines.Where(l => l.Shape.Length > 0).Select(l => l.Code.Length).DefaultIfEmpty(0).Max() + 2;
         int note = lines.Where(l => l.Shape.Length > 0).Select(l => l.Note.Length).DefaultIfEmpty(0).Max() + 2;
         foreach (var (c, n, s) in lines)
         {
             if (n.Length + s.Length == 0) { w.Line(c); continue; }
             string comment = s.Length == 0 ? n : n.PadRight(note) + s;
-            w.Line(c.PadRight(code) + "// " + comment);
+            w.Line((c.Length + 2 > code ? c + "  " : c.PadRight(code)) + "// " + comment);
         }
     }
 
@@ -253,7 +279,7 @@ internal static class SequenceModelEmitter
     }
 
     private static string Reads(SequenceModelSpec model) =>
-        $"{Stack(model, withDropout: false)} over x, {(model.Bidirectional ? "both ways, " : "")}each row to its length";
+        $"{string.Join(" → ", model.Layers.Select(l => $"{l.CellName} {l.Hidden}"))} over x, {(model.Bidirectional ? "both ways, " : "")}each row to its length";
 
     private static string PoolingNote(SequenceModelSpec model) => model.Pooling switch
     {

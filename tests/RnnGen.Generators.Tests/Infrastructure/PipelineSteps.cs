@@ -13,6 +13,13 @@ internal static class PipelineSteps
         TrackingNames.Parse, TrackingNames.Check, TrackingNames.Differentiate, TrackingNames.Plan, TrackingNames.Emit,
     };
 
+    /// <summary>The steps of the sequence-model generator, parse then emit for each topology.</summary>
+    public static readonly string[] SequenceModelSteps =
+    {
+        TrackingNames.ParseClassifier, TrackingNames.EmitClassifier, TrackingNames.ParseTagger, TrackingNames.EmitTagger,
+        TrackingNames.ParseRegressor, TrackingNames.EmitRegressor,
+    };
+
     /// <summary>Every output of the named tracked step, with the cell it belongs to.</summary>
     public static IReadOnlyList<(string Cell, IncrementalStepRunReason Reason, object Value)> Outputs(GeneratorRun run, string step)
     {
@@ -26,6 +33,7 @@ internal static class PipelineSteps
         StageResult<CellModel> r => r.Value?.TypeName ?? "?",
         StageResult<CellGradient> r => r.Value?.Cell.TypeName ?? "?",
         StageResult<CellPlan> r => r.Value?.Cell.TypeName ?? "?",
+        StageResult<RnnGen.Generators.Topology.SequenceModelSpec> r => r.Value?.TypeName ?? "?",
         StageResult<GeneratedSource> r => r.Value?.HintName.Split('.')[^3] ?? "?",
         _ => throw new InvalidOperationException("unexpected pipeline value " + value.GetType()),
     };
