@@ -231,7 +231,7 @@ public static class SdkDocumentationCorpus
     private static bool IsBlock(string name) => name is "summary" or "remarks";
 
     // Elements that start or end a paragraph of their own.
-    private static bool IsParagraphBreak(string name) =>
+    internal static bool IsParagraphBreak(string name) =>
         name is "para" or "p" or "br" or "list" or "listheader" or "item" or "li" or "ul" or "ol" or "summary" or "remarks";
 
     // Elements whose content is not prose.
@@ -297,7 +297,7 @@ public static class SdkDocumentationCorpus
 
     // The word an empty inline element stands for: <see langword="null"/>, <see cref="T:System.String"/>,
     // <paramref name="value"/>, <xref uid="System.String.Length"/>, <see href="https://..."/>.
-    private static string? InlineWord(XmlReader reader)
+    internal static string? InlineWord(XmlReader reader)
     {
         string? value = reader.GetAttribute("langword");
         if (!string.IsNullOrWhiteSpace(value))

@@ -6,6 +6,7 @@ using RnnGen.Models;
 using RnnGen.Text;
 using RnnGen.Training;
 using RnnGen.Datasets;
+using RnnGen.Datasets.Plots;
 using Translate;
 
 // English → Chinese numbers and dates with an attention encoder-decoder, trained from scratch.
@@ -90,9 +91,17 @@ foreach (int i in Enumerable.Range(0, test.Length).Where(i => greedyOutputs[i] !
 var example = test.FirstOrDefault(p => p.Source.Contains("thousand and", StringComparison.Ordinal)) ?? test[0];
 var attention = new List<float[]>();
 var produced = model.Translate(Encode(example).Source, maxLength: 40, attention);
-PngWriter.WriteHeatMap(options.AttentionPath, attention);
+var sourceWords = TranslationCorpus.SourceTokens(example.Source);
+var weights = new double[attention.Count, attention[0].Length];
+for (int r = 0; r < attention.Count; r++)
+    for (int c = 0; c < attention[r].Length; c++) weights[r, c] = attention[r][c];
+// The last row is the step that produced <eos> when decoding stopped there rather than at the length limit.
+var rowLabels = produced.Select(id => targetTable.Tokens[id]).Concat(Enumerable.Repeat("<eos>", attention.Count - produced.Length)).ToArray();
+var columnLabels = Enumerable.Range(0, weights.GetLength(1)).Select(c => c < sourceWords.Length ? sourceWords[c] : "<eos>").ToArray();
+HeatMapPlot.Save(options.AttentionPath, weights, rowLabels, columnLabels, $"Attention while translating \"{example.Source}\"",
+    "English source word", "produced Chinese character", "attention weight");
 Console.WriteLine($"Attention of \"{example.Source}\" → {targetTable.Decode(produced)} written to {options.AttentionPath} "
-    + $"({TranslationCorpus.SourceTokens(example.Source).Length} columns: {string.Join(" ", TranslationCorpus.SourceTokens(example.Source))}; {attention.Count} rows).");
+    + $"({columnLabels.Length} columns: {string.Join(" ", columnLabels)}; {attention.Count} rows).");
 
 // Interactive: one English phrase per line; an empty line or end of input stops.
 if (!Console.IsInputRedirected) Console.WriteLine("Type an English number or date (empty line to quit):");
