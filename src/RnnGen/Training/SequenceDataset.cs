@@ -33,11 +33,9 @@ public abstract class SequenceDataset<TBatch>
         if (shuffle)
         {
             random.Shuffle(order);
+            var keys = order.Select(i => Lengths[i]).ToArray(); // sorted along with the order, window by window
             for (int at = 0; at < order.Length; at += batchSize * BucketBatches)
-            {
-                int n = Math.Min(batchSize * BucketBatches, order.Length - at);
-                Array.Sort(order.Select(i => Lengths[i]).Skip(at).Take(n).ToArray(), order, at, n);
-            }
+                Array.Sort(keys, order, at, Math.Min(batchSize * BucketBatches, order.Length - at));
         }
         var batches = new List<int[]>();
         for (int at = 0; at < order.Length; at += batchSize)
