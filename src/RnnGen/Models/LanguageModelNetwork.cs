@@ -7,21 +7,8 @@ namespace RnnGen.Models;
 /// linear output, softmax cross-entropy) and its training step. The generator writes one per
 /// <see cref="LanguageModelAttribute"/> declaration, with every size the attributes fix as a constant.
 /// </summary>
-public abstract class LanguageModelNetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public abstract class LanguageModelNetwork<T>(int vocabSize) : TokenNetwork<T>(vocabSize) where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    protected LanguageModelNetwork(int vocabSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);
-        VocabSize = vocabSize;
-    }
-
-    public int VocabSize { get; }
-    /// <summary>Every learned value, in PyTorch's state_dict order: embedding.weight, rnn.*_l{k}, output.weight, output.bias.</summary>
-    public ParameterStore<T> Parameters { get; } = new();
-    public abstract Embedding<T> Embedding { get; }
-    public abstract RecurrentStack<T> Rnn { get; }
-    public abstract Linear<T> Output { get; }
-
     /// <summary>
     /// One step over a batch of windows: forward from <paramref name="state"/> (zeros when null; advanced in place),
     /// then as far as <paramref name="pass"/> says. Returns the mean cross-entropy over every target (NaN for

@@ -6,20 +6,9 @@ namespace RnnGen.Models;
 /// The generated part of a sequence classifier, in one element type: embedding → recurrent stack → pooling
 /// → linear output over the classes, softmax cross-entropy over the rows; and its training step.
 /// </summary>
-public abstract class SequenceClassifierNetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public abstract class SequenceClassifierNetwork<T>(int vocabSize) : TokenNetwork<T>(vocabSize) where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    protected SequenceClassifierNetwork(int vocabSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);
-        VocabSize = vocabSize;
-    }
-
-    public int VocabSize { get; }
-    public ParameterStore<T> Parameters { get; } = new();
-    public abstract Embedding<T> Embedding { get; }
-    public abstract RecurrentStack<T> Rnn { get; }
     public abstract SequencePooling<T> Pool { get; }
-    public abstract Linear<T> Output { get; }
 
     /// <summary>Forward, then as far as <paramref name="pass"/> says; the mean cross-entropy over the rows (NaN for Predict).</summary>
     public abstract T Step(SequenceBatch batch, Pass pass, bool training);
@@ -32,20 +21,8 @@ public abstract class SequenceClassifierNetwork<T> where T : unmanaged, IBinaryF
 /// The generated part of a sequence tagger, in one element type: embedding → recurrent stack → linear output
 /// over the tags at every position, softmax cross-entropy over the real tokens; and its training step.
 /// </summary>
-public abstract class SequenceTaggerNetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public abstract class SequenceTaggerNetwork<T>(int vocabSize) : TokenNetwork<T>(vocabSize) where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    protected SequenceTaggerNetwork(int vocabSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);
-        VocabSize = vocabSize;
-    }
-
-    public int VocabSize { get; }
-    public ParameterStore<T> Parameters { get; } = new();
-    public abstract Embedding<T> Embedding { get; }
-    public abstract RecurrentStack<T> Rnn { get; }
-    public abstract Linear<T> Output { get; }
-
     /// <summary>Forward, then as far as <paramref name="pass"/> says; the mean cross-entropy over the real tokens (NaN for Predict).</summary>
     public abstract T Step(SequenceBatch batch, Pass pass, bool training);
 
@@ -57,12 +34,8 @@ public abstract class SequenceTaggerNetwork<T> where T : unmanaged, IBinaryFloat
 /// The generated part of a sequence regressor, in one element type: recurrent stack over the input series →
 /// linear output at every step, mean squared error over the real steps; and its training step.
 /// </summary>
-public abstract class SequenceRegressorNetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public abstract class SequenceRegressorNetwork<T> : ModelNetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public ParameterStore<T> Parameters { get; } = new();
-    public abstract RecurrentStack<T> Rnn { get; }
-    public abstract Linear<T> Output { get; }
-
     /// <summary>Forward, then as far as <paramref name="pass"/> says; the mean squared error over the real steps (NaN for Predict).</summary>
     public abstract T Step(RegressionBatch batch, Pass pass, bool training);
 
