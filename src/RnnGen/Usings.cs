@@ -6,3 +6,4 @@ global using RnnGen.Modules;
 global using RnnGen.Text;
 global using RnnGen.Training;
 global using RnnGen.Training.Tasks;
+global using RnnGen.Training.Lanes;

@@ -1,4 +1,4 @@
-namespace RnnGen.Training;
+namespace RnnGen.Training.Lanes;
 
 /// <summary>
 /// A register of float lanes, as the optimiser update loops see it. Each update is written once

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace RnnGen.Training;
+namespace RnnGen.Training.Lanes;
 
 /// <summary>256-bit float lanes for the optimiser loops.</summary>
 internal readonly struct Lanes256(Vector256<float> value) : IFloatLanes<Lanes256>

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace RnnGen.Training;
+namespace RnnGen.Training.Lanes;
 
 /// <summary>One float lane: the tail of every optimiser loop, and the whole loop where no vector unit exists.</summary>
 internal readonly struct ScalarLane(float value) : IFloatLanes<ScalarLane>
