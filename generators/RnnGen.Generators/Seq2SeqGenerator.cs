@@ -4,7 +4,7 @@ using RnnGen.Generators.Topology;
 
 namespace RnnGen.Generators;
 
-/// <summary>Turns each [Seq2Seq] class into a <c>Seq2SeqModel</c> whose encoder and decoder layers are generated cells.</summary>
+/// <summary>Turns each [Seq2Seq] class into a <c>Seq2SeqModel</c> with a generated network: its modules at the declared sizes and its training step.</summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class Seq2SeqGenerator : IIncrementalGenerator
 {

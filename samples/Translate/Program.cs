@@ -23,53 +23,47 @@ var sourceTable = new TokenTable(corpus.Train.SelectMany(p => TranslationCorpus.
 var targetTable = new TokenTable(corpus.Train.SelectMany(p => TranslationCorpus.TargetTokens(p.Target)));
 (int[] Source, int[] Target) Encode(TranslationPair p) =>
     (sourceTable.Encode(TranslationCorpus.SourceTokens(p.Source)), targetTable.Encode(TranslationCorpus.TargetTokens(p.Target)));
-var train = corpus.Train.Select(Encode).ToArray();
+SentencePairs Pairs(IEnumerable<TranslationPair> pairs)
+{
+    var encoded = pairs.Select(Encode).ToArray();
+    return new SentencePairs(encoded.Select(p => p.Source).ToArray(), encoded.Select(p => p.Target).ToArray());
+}
+var train = Pairs(corpus.Train);
+var validation = Pairs(corpus.Validation.Take(options.ValidationSize));
 
 var model = new Translator(sourceTable.Count, targetTable.Count, options.Seed);
 Console.WriteLine($"Model: {model.ParameterCount:N0} parameters; vocabularies {sourceTable.Count} English, {targetTable.Count} Chinese tokens.");
-var optimizer = new Adam(options.LearningRate);
-var random = new Random(options.Seed);
 var budget = TimeSpan.FromMinutes(options.Minutes);
+// The cosine decay (down to a tenth) is laid over the steps the budget allows: a few timed steps estimate them.
+long totalSteps = EstimateSteps(model, train, options.BatchSize, budget);
+var checkpoint = Path.Combine(Path.GetTempPath(), $"translator-{Environment.ProcessId}.safetensors");
 var clock = Stopwatch.StartNew();
-var lastReport = TimeSpan.Zero;
-long step = 0;
-double lossSum = 0;
-int lossCount = 0;
-bool done = false;
-var validation = corpus.Validation.Take(options.ValidationSize).ToArray();
-for (int epoch = 1; !done; epoch++)
+var trainer = new Trainer(model, new Adam(options.LearningRate), new TrainingOptions
 {
-    // Shuffle, then sort pools of 32 batches by source length so that a batch carries little padding.
-    var order = Enumerable.Range(0, train.Length).OrderBy(_ => random.Next()).ToArray();
-    int pool = options.BatchSize * 32;
-    for (int p = 0; p < order.Length; p += pool)
-        Array.Sort(order, p, Math.Min(pool, order.Length - p), Comparer<int>.Create((a, b) => train[a].Source.Length.CompareTo(train[b].Source.Length)));
-    var batches = Enumerable.Range(0, (order.Length + options.BatchSize - 1) / options.BatchSize).OrderBy(_ => random.Next()).ToArray();
-    foreach (int index in batches)
+    BatchSize = options.BatchSize,
+    Seed = options.Seed,
+    Epochs = 1000,
+    MaxDuration = budget,
+    Schedule = new CosineSchedule(options.LearningRate, totalSteps, minLearningRate: options.LearningRate / 10),
+    ValidationsPerEpoch = Math.Max(1, (int)Math.Round(train.Count / (double)options.BatchSize / options.StepsPerValidation)),
+    CheckpointPath = checkpoint,
+    // Validation exact match is greedy decoding's, computed under teacher forcing: at 100% there is nothing left to learn.
+    StopAtMetric = 1.0,
+    EarlyStoppingPatience = 3,
+    Progress = new PrintProgress(p =>
     {
-        var rows = order.Skip(index * options.BatchSize).Take(options.BatchSize).Select(i => train[i]).ToArray();
-        var batch = model.CreateBatch(rows.Select(r => r.Source).ToArray(), rows.Select(r => r.Target).ToArray());
-        // Cosine decay of the learning rate over the time budget, down to a tenth.
-        double progress = Math.Min(1, clock.Elapsed / budget);
-        optimizer.LearningRate = (float)(options.LearningRate * (0.1 + 0.45 * (1 + Math.Cos(Math.PI * progress))));
-        lossSum += model.ForwardBackward(batch);
-        lossCount++;
-        GradientClipping.ClipGlobalNorm(model.Parameters, 5f);
-        optimizer.Step(model.Parameters);
-        step++;
-        if (clock.Elapsed - lastReport >= TimeSpan.FromSeconds(options.ReportSeconds) || clock.Elapsed >= budget)
-        {
-            lastReport = clock.Elapsed;
-            double accuracy = ExactMatch(validation, beam: 0).Accuracy;
-            Console.WriteLine($"{clock.Elapsed:mm\\:ss} epoch {epoch} step {step}: loss {lossSum / lossCount:F4}, validation exact match {accuracy:P2} ({validation.Length})");
-            lossSum = 0;
-            lossCount = 0;
-            if (accuracy >= 1 || clock.Elapsed >= budget) { done = true; break; }
-        }
-    }
-}
+        if (p.Validation is { } v)
+            Console.WriteLine($"{v.Elapsed:mm\\:ss} epoch {v.Epoch} step {v.Step}: loss {v.TrainLoss:F4}, validation loss {v.ValidationLoss:F4}, exact match {v.Metric:P2} ({validation.Count})");
+    }),
+});
+var history = trainer.Fit(train, validation);
 var trainingTime = clock.Elapsed;
-Console.WriteLine($"Trained {step} steps in {trainingTime:mm\\:ss}.");
+Console.WriteLine($"Trained {history.Results.LastOrDefault()?.Step ?? 0} steps in {trainingTime:mm\\:ss} ({history.StopReason}).");
+if (File.Exists(checkpoint))
+{
+    model.Load(checkpoint); // the lowest validation loss seen
+    File.Delete(checkpoint);
+}
 
 var test = corpus.Test.ToArray();
 var (greedyAccuracy, greedyBleu, greedyOutputs) = ExactMatch(test, beam: 0);
@@ -117,6 +111,19 @@ while (true)
 }
 return 0;
 
+// Times a few forward-backward passes on a typical batch (their gradients are overwritten by the first real step).
+static long EstimateSteps(Translator model, SentencePairs train, int batchSize, TimeSpan budget)
+{
+    var batch = train.Batch(Enumerable.Range(0, Math.Min(batchSize, train.Count)).ToArray(), model);
+    model.ForwardBackward(batch);
+    var timer = Stopwatch.StartNew();
+    const int timed = 5;
+    for (int i = 0; i < timed; i++) model.ForwardBackward(batch);
+    // The optimiser step and the validations take some of the time too.
+    double perStep = timer.Elapsed.TotalSeconds / timed * 1.15;
+    return Math.Max(2, (long)(budget.TotalSeconds / perStep));
+}
+
 (double Accuracy, double Bleu, string[] Outputs) ExactMatch(IReadOnlyList<TranslationPair> pairs, int beam)
 {
     var outputs = new string[pairs.Count];
@@ -131,11 +138,17 @@ return 0;
     return ((double)correct / pairs.Count, Bleu.Characters(outputs, pairs.Select(p => p.Target).ToArray()), outputs);
 }
 
-internal sealed record Options(double Minutes, int Count, int Seed, int BatchSize, float LearningRate, int Beam, int ValidationSize, int ReportSeconds, string AttentionPath)
+/// <summary>Reports on the training thread as they come (System.Progress would post them to the thread pool, out of order).</summary>
+internal sealed class PrintProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value) => report(value);
+}
+
+internal sealed record Options(double Minutes, int Count, int Seed, int BatchSize, float LearningRate, int Beam, int ValidationSize, int StepsPerValidation, string AttentionPath)
 {
     public static Options Parse(string[] args)
     {
-        var o = new Options(Minutes: 4, Count: 40000, Seed: 1, BatchSize: 64, LearningRate: 3e-3f, Beam: 4, ValidationSize: 1000, ReportSeconds: 30, AttentionPath: "attention.png");
+        var o = new Options(Minutes: 4, Count: 40000, Seed: 1, BatchSize: 64, LearningRate: 3e-3f, Beam: 4, ValidationSize: 1000, StepsPerValidation: 150, AttentionPath: "attention.png");
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             string value = args[i + 1];
@@ -148,9 +161,9 @@ internal sealed record Options(double Minutes, int Count, int Seed, int BatchSiz
                 "--lr" => o with { LearningRate = float.Parse(value, CultureInfo.InvariantCulture) },
                 "--beam" => o with { Beam = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--validation" => o with { ValidationSize = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--report" => o with { ReportSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--validate-every" => o with { StepsPerValidation = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--attention" => o with { AttentionPath = value },
-                _ => throw new ArgumentException($"Unknown option {args[i]}: use --minutes, --count, --seed, --batch, --lr, --beam, --validation, --report, --attention."),
+                _ => throw new ArgumentException($"Unknown option {args[i]}: use --minutes, --count, --seed, --batch, --lr, --beam, --validation, --validate-every, --attention."),
             };
         }
         return o;

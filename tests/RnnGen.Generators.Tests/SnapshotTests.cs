@@ -67,6 +67,13 @@ public sealed class TopologySnapshotTests
         [Layer(typeof(Cells.Gru), Hidden = 20)]
         public partial class Forecast;
         """)]
+    [InlineData("Seq2Seq", "Seq2Seq", """
+        [Seq2Seq(SourceEmbedding = 32, TargetEmbedding = 24, Attention = AttentionKind.General, Bidirectional = true)]
+        [Encoder(typeof(Cells.Gru), Hidden = 64, Dropout = 0.1f)]
+        [Encoder(typeof(Cells.Gru), Hidden = 48)]
+        [Decoder(typeof(Cells.Lstm), Hidden = 96)]
+        public partial class Translator;
+        """)]
     public void The_generated_training_step_of_each_topology_matches_its_snapshot(string topology, string suffix, string declaration)
     {
         var compilation = CellCompiler.Compile(new[] { "using RnnGen;\n\nnamespace Samples;\n\n/// <summary>A model.</summary>\n" + declaration });

@@ -74,7 +74,8 @@ internal static class DiagnosticDescriptors
 
     private const string Models = "RnnGen.Models";
 
-    // RNNG020–RNNG026 are shared by every layered topology (language model, sequence classifier, tagger, regressor):
+    // RNNG020–RNNG026 are shared by every layered topology (language model, sequence classifier, tagger, regressor,
+    // sequence-to-sequence model):
     // where the message names the model, an argument names its kind ("language model", "sequence classifier", …).
 
     /// <summary>{0} the class, {1} the enclosing-type clause, {2} the kind of model, {3} the base class RnnGen adds.</summary>
@@ -83,10 +84,10 @@ internal static class DiagnosticDescriptors
         "The {2} '{0}' must be a non-generic, non-static partial class{1} without a base class of its own: RnnGen adds {3} as its base",
         Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
-    /// <summary>{0} the class, {1} the kind of model.</summary>
+    /// <summary>{0} the class, {1} the kind of model, {2} the stack ("" or "decoder "), {3} its attribute (Layer, Decoder).</summary>
     public static readonly DiagnosticDescriptor ModelHasNoLayers = new(
         "RNNG021", "Model has no layers",
-        "The {1} '{0}' has no layers: add at least one [Layer(typeof(Cells.Gru), Hidden = 256)]",
+        "The {1} '{0}' has no {2}layers: add at least one [{3}(typeof(Cells.Gru), Hidden = 256)]",
         Models, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor LayerIsNotACell = new(
@@ -118,25 +119,7 @@ internal static class DiagnosticDescriptors
 
     private const string Seq2Seq = "RnnGen.Seq2Seq";
 
-    public static readonly DiagnosticDescriptor Seq2SeqMustBePartial = new(
-        "RNNG030", "Sequence-to-sequence model must be a partial class",
-        "The sequence-to-sequence model '{0}' must be a non-generic, non-static partial class{1} without a base class of its own: RnnGen adds Seq2SeqModel as its base",
-        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
-
-    public static readonly DiagnosticDescriptor Seq2SeqMissingLayers = new(
-        "RNNG031", "Sequence-to-sequence model lacks encoder or decoder layers",
-        "The sequence-to-sequence model '{0}' has no {1} layers: add at least one [{2}(typeof(Cells.Gru), Hidden = 128)]",
-        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
-
-    public static readonly DiagnosticDescriptor Seq2SeqLayerIsNotACell = new(
-        "RNNG032", "Encoder or decoder type is not a recurrent cell",
-        "'{0}' is not a recurrent cell: an [{1}] layer's type must be a class marked [RecurrentCell], such as Cells.Gru or Cells.Lstm",
-        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
-
-    public static readonly DiagnosticDescriptor Seq2SeqNonPositiveSize = new(
-        "RNNG033", "Sequence-to-sequence size must be positive",
-        "{0} is {1}, but it must be a positive number of units",
-        Seq2Seq, DiagnosticSeverity.Error, isEnabledByDefault: true);
+    // RNNG030–RNNG033 were the sequence-to-sequence copies of RNNG020–RNNG023; [Seq2Seq] reports those now.
 
     public static readonly DiagnosticDescriptor DotAttentionSizeMismatch = new(
         "RNNG034", "Dot attention between outputs of different sizes",

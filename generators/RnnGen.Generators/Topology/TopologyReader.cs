@@ -67,9 +67,11 @@ internal sealed class TopologyReader
     /// <summary>
     /// The layers given by <paramref name="attributeName"/> on <paramref name="symbol"/>, in source order: each
     /// must name a [RecurrentCell] class (RNNG022), with a positive hidden size (RNNG023) and a dropout in [0, 1)
-    /// (RNNG024). None at all is RNNG021, on the class name. Only the well-formed layers are returned.
+    /// (RNNG024). None at all is RNNG021, on <paramref name="missingAt"/> (the class name when null). A model with
+    /// more than one stack (encoder and decoder) names each by its <paramref name="role"/> in the messages.
+    /// Only the well-formed layers are returned.
     /// </summary>
-    public EquatableArray<LayerModel> ReadLayers(INamedTypeSymbol symbol, string attributeName)
+    public EquatableArray<LayerModel> ReadLayers(INamedTypeSymbol symbol, string attributeName, string? role = null, SyntaxNode? missingAt = null)
     {
         var layers = new List<LayerModel>();
         var attributes = symbol.GetAttributes()
@@ -77,7 +79,11 @@ internal sealed class TopologyReader
             .OrderBy(a => a.ApplicationSyntaxReference?.Span.Start ?? 0)
             .ToList();
         if (attributes.Count == 0)
-            Report(DiagnosticDescriptors.ModelHasNoLayers, null, symbol.Name, Kind);
+        {
+            string shortName = attributeName.Substring(attributeName.LastIndexOf('.') + 1);
+            shortName = shortName.EndsWith("Attribute", StringComparison.Ordinal) ? shortName.Substring(0, shortName.Length - "Attribute".Length) : shortName;
+            Report(DiagnosticDescriptors.ModelHasNoLayers, missingAt, symbol.Name, Kind, role is null ? "" : role + " ", shortName);
+        }
         foreach (var attribute in attributes)
         {
             _cancellation.ThrowIfCancellationRequested();
@@ -88,7 +94,7 @@ internal sealed class TopologyReader
             if (!isCell)
                 Report(DiagnosticDescriptors.LayerIsNotACell, arguments.Positional(0), cell?.ToDisplayString() ?? "?");
 
-            int hidden = PositiveSize(arguments, "Hidden", "The hidden size");
+            int hidden = PositiveSize(arguments, "Hidden", role is null ? "The hidden size" : $"The {role} hidden size");
             float dropout = arguments.Float("Dropout");
             if (!(dropout >= 0 && dropout < 1))
                 Report(DiagnosticDescriptors.DropoutOutOfRange, arguments.At("Dropout"), dropout.ToString("R", CultureInfo.InvariantCulture));

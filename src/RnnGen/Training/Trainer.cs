@@ -6,7 +6,7 @@ namespace RnnGen.Training;
 /// <summary>
 /// The training loop of every topology: batches of the data (windows of a token stream with the state
 /// carried between them, or bucketed, shuffled sequences), gradient clipping, an optimiser step and
-/// schedules; validation loss and the task's metric (perplexity, accuracy, RMSE); the best checkpoint
+/// schedules; validation loss and the task's metric (perplexity, accuracy, RMSE, exact match); the best checkpoint
 /// (lowest validation loss) kept; early stopping; resuming with the optimiser's state.
 /// </summary>
 public sealed class Trainer
@@ -50,6 +50,10 @@ public sealed class Trainer
     /// <summary>Trains a sequence regressor; validation reports the root mean squared error.</summary>
     public TrainingHistory Fit(RegressionSequences train, RegressionSequences? validation = null, CancellationToken cancellation = default) =>
         Run(new RegressorTask(As<SequenceRegressor>("regression sequences"), train, validation, _options), cancellation);
+
+    /// <summary>Trains a sequence-to-sequence model; validation reports exact match (see <see cref="SentencePairs"/>).</summary>
+    public TrainingHistory Fit(SentencePairs train, SentencePairs? validation = null, CancellationToken cancellation = default) =>
+        Run(new Seq2SeqTask(As<Seq2SeqModel>("sentence pairs"), train, validation, _options), cancellation);
 
     private TModel As<TModel>(string data) => _model is TModel m ? m
         : throw new ArgumentException($"A {_model.Configuration.Kind} ({_model.GetType().Name}) cannot train on {data}; that needs a {typeof(TModel).Name}.");
@@ -115,6 +119,11 @@ public sealed class Trainer
                         }
                         if (o.Plateau is not null) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
                         Report(epoch, fraction, smoothed, tokensAtStart, position, clock, task.TokensPerEpoch, result, Elapsed());
+                        if (o.StopAtMetric is { } goal && result.Metric >= goal)
+                        {
+                            if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task);
+                            return new TrainingHistory(results, $"{result.MetricName} reached {goal}");
+                        }
                     }
                     else
                     {

@@ -25,6 +25,8 @@ public sealed record TrainingOptions
     public ReduceOnPlateau? Plateau { get; init; }
     /// <summary>Stop when validation loss has not improved for this many epochs, if set.</summary>
     public int? EarlyStoppingPatience { get; init; }
+    /// <summary>Stop as soon as a validation's metric reaches this value, if set: for metrics where higher is better (accuracy, exact match).</summary>
+    public double? StopAtMetric { get; init; }
     /// <summary>Validate this many times per epoch (at least once, at its end).</summary>
     public int ValidationsPerEpoch { get; init; } = 1;
     /// <summary>Where the best model so far (lowest validation loss) is written, with the optimiser's state.</summary>

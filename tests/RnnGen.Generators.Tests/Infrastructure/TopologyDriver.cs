@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace RnnGen.Generators.Tests.Infrastructure;
 
-/// <summary>Runs the cell, language-model and sequence-model generators together, as a project referencing RnnGen does.</summary>
+/// <summary>Runs the cell, language-model, sequence-model and sequence-to-sequence generators together, as a project referencing RnnGen does.</summary>
 internal static class TopologyDriver
 {
     public sealed record Result(Compilation Output, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<GeneratedFile> Sources);
@@ -16,6 +16,7 @@ internal static class TopologyDriver
                 new RecurrentCellGenerator().AsSourceGenerator(),
                 new LanguageModelGenerator().AsSourceGenerator(),
                 new SequenceModelGenerator().AsSourceGenerator(),
+                new Seq2SeqGenerator().AsSourceGenerator(),
             },
             parseOptions: CellCompiler.ParseOptions);
         var ran = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);

@@ -12,8 +12,7 @@ public class Seq2SeqBehaviourTests
     [MemberData(nameof(Kinds))]
     public void Extra_padding_changes_neither_the_loss_nor_any_gradient(AttentionKind attention, bool bidirectional)
     {
-        var model = new Seq2SeqModel(Seq2SeqTestModels.SourceVocab, Seq2SeqTestModels.TargetVocab,
-            Seq2SeqTestModels.Definition(attention, bidirectional, encoderLayers: 2), seed: 1);
+        var model = Seq2SeqTestModels.Create(attention, bidirectional, encoderLayers: 2, seed: 1);
         var network = model.ToDouble();
         var (sources, targets) = Seq2SeqTestModels.Sentences(11, rows: 4);
         double tight = network.ForwardBackward(model.CreateBatch(sources, targets));
@@ -29,8 +28,7 @@ public class Seq2SeqBehaviourTests
     [Fact]
     public void A_batch_gives_each_row_the_loss_it_has_alone()
     {
-        var model = new Seq2SeqModel(Seq2SeqTestModels.SourceVocab, Seq2SeqTestModels.TargetVocab,
-            Seq2SeqTestModels.Definition(AttentionKind.Additive, true), seed: 2);
+        var model = Seq2SeqTestModels.Create(AttentionKind.Additive, true, seed: 2);
         var network = model.ToDouble();
         var (sources, targets) = Seq2SeqTestModels.Sentences(12, rows: 5);
         double weighted = 0;
@@ -50,8 +48,7 @@ public class Seq2SeqBehaviourTests
     [MemberData(nameof(Kinds))]
     public void Beam_search_of_width_one_is_greedy_decoding(AttentionKind attention, bool bidirectional)
     {
-        var model = new Seq2SeqModel(Seq2SeqTestModels.SourceVocab, Seq2SeqTestModels.TargetVocab,
-            Seq2SeqTestModels.Definition(attention, bidirectional), seed: 6);
+        var model = Seq2SeqTestModels.Create(attention, bidirectional, seed: 6);
         // An untrained model ends at once; make <eos> unlikely enough that translations have a few tokens.
         model.Parameters.Single(p => p.Name == "output.bias").Value[model.EndId] = -1.5f;
         var random = new Random(3);
@@ -67,8 +64,7 @@ public class Seq2SeqBehaviourTests
     [Fact]
     public void A_wider_beam_never_finds_a_less_likely_translation_under_its_own_score()
     {
-        var model = new Seq2SeqModel(Seq2SeqTestModels.SourceVocab, Seq2SeqTestModels.TargetVocab,
-            Seq2SeqTestModels.Definition(AttentionKind.General, true), seed: 8);
+        var model = Seq2SeqTestModels.Create(AttentionKind.General, true, seed: 8);
         var source = new[] { 4, 5, 6, 7 };
         var beam = model.TranslateBeam(source, beamWidth: 4, maxLength: 10);
         Assert.All(beam, id => Assert.InRange(id, 0, Seq2SeqTestModels.TargetVocab - 1));
@@ -79,10 +75,12 @@ public class Seq2SeqBehaviourTests
     public void Generated_models_have_the_declared_topology_and_pytorch_style_names()
     {
         var model = new DotStackedModel(9, 7);
-        Assert.True(model.Definition.Bidirectional);
-        Assert.Equal(AttentionKind.Dot, model.Definition.Attention);
-        Assert.Equal(22, model.Network.MemorySize);
-        Assert.Equal(22, model.Network.DecoderSize);
+        Assert.True(model.Network.Bidirectional);
+        Assert.Equal(AttentionKind.Dot, model.Attention);
+        Assert.Equal(22, model.Network.Encoder.OutputSize);
+        Assert.Equal(22, model.Network.Decoder.OutputSize);
+        Assert.Equal(22, DotStackedModel.Network<float>.MemorySize);
+        Assert.Equal(22, DotStackedModel.Network<float>.DecoderSize);
         var names = model.Parameters.Select(p => p.Name).ToList();
         Assert.Contains("encoder.weight_ih_l1_reverse", names);
         Assert.Contains("decoder.weight_hh_l0", names);
@@ -92,6 +90,6 @@ public class Seq2SeqBehaviourTests
         Assert.Equal([33, 22], model.Parameters.Single(p => p.Name == "encoder.weight_ih_l1").Shape);
         var additive = new AdditiveModel(9, 7);
         Assert.Contains("attention.v", additive.Parameters.Select(p => p.Name));
-        Assert.False(additive.Definition.Bidirectional);
+        Assert.False(additive.Network.Bidirectional);
     }
 }

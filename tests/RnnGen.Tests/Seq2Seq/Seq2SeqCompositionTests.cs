@@ -15,8 +15,7 @@ public class Seq2SeqCompositionTests
     [InlineData(AttentionKind.Additive, false, 2, 1, false, 2.0195226084084568)]
     public void The_loss_is_the_hand_written_networks(AttentionKind attention, bool bidirectional, int encoderLayers, int decoderLayers, bool lstm, double expected)
     {
-        var model = new Seq2SeqModel(Seq2SeqTestModels.SourceVocab, Seq2SeqTestModels.TargetVocab,
-            Seq2SeqTestModels.Definition(attention, bidirectional, encoderLayers, decoderLayers, lstm), seed: 3);
+        var model = Seq2SeqTestModels.Create(attention, bidirectional, encoderLayers, decoderLayers, lstm, seed: 3);
         var network = model.ToDouble();
         foreach (var t in network.Tensors)
         {
@@ -83,8 +82,8 @@ public class Seq2SeqCompositionTests
         var (sources, targets) = Seq2SeqTestModels.Sentences(7, rows: 3);
         var a = new DropoutModel(sv, tv, seed: 5);
         var b = new DropoutModel(sv, tv, seed: 5);
-        Assert.Equal(0.25f, a.Definition.Encoder[0].Dropout);
-        Assert.Equal([0.5f], a.Definition.DecoderDropout!);
+        Assert.Equal(0.25f, a.Network.Encoder.Layers[0].Dropout);
+        Assert.Equal(0.5f, Assert.Single(a.Network.Decoder.Layers).Dropout);
         var batch = a.CreateBatch(sources, targets);
         a.Training = false;
         float evaluation = a.Loss(batch);

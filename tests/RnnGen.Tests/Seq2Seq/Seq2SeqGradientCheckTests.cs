@@ -23,8 +23,7 @@ public class Seq2SeqGradientCheckTests
     [MemberData(nameof(Cases))]
     public void Analytic_gradients_match_central_differences(AttentionKind attention, bool bidirectional, int encoderLayers, int decoderLayers, bool lstm)
     {
-        var model = new Seq2SeqModel(Seq2SeqTestModels.SourceVocab, Seq2SeqTestModels.TargetVocab,
-            Seq2SeqTestModels.Definition(attention, bidirectional, encoderLayers, decoderLayers, lstm), seed: 3);
+        var model = Seq2SeqTestModels.Create(attention, bidirectional, encoderLayers, decoderLayers, lstm, seed: 3);
         Check(model);
     }
 

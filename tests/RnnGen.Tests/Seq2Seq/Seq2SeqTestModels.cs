@@ -1,31 +1,34 @@
 namespace RnnGen.Tests.Seq2Seq;
 
-/// <summary>Small models for the checks: hidden 11 is one 8-wide double vector plus a 3-element tail.</summary>
+/// <summary>
+/// Small models for the checks, one declared [Seq2Seq] class per shape the tests cover (see CheckModels.cs):
+/// source embedding 5, target embedding 4, encoder hidden 11 (one 8-wide double vector plus a 3-element tail),
+/// decoder hidden 13, or the memory's width for dot attention.
+/// </summary>
 internal static class Seq2SeqTestModels
 {
     public const int SourceVocab = 9, TargetVocab = 7;
 
-    public static Seq2SeqDefinition Definition(AttentionKind attention, bool bidirectional, int encoderLayers = 1, int decoderLayers = 1, bool lstmDecoder = false)
+    /// <summary>The declared model of that shape: each attention kind, one- or two-way, one or two layers, a GRU or LSTM decoder.</summary>
+    public static Seq2SeqModel Create(AttentionKind attention, bool bidirectional, int encoderLayers = 1, int decoderLayers = 1, bool lstmDecoder = false, int seed = 0)
     {
-        const int es = 5, et = 4, h = 11;
-        int d = attention == AttentionKind.Dot ? h * (bidirectional ? 2 : 1) : 13;
-        var encoder = new List<EncoderLayerDefinition>();
-        int below = es;
-        for (int k = 0; k < encoderLayers; k++)
+        int sv = SourceVocab, tv = TargetVocab;
+        return (attention, bidirectional, encoderLayers, decoderLayers, lstmDecoder) switch
         {
-            int input = below;
-            encoder.Add(new EncoderLayerDefinition(() => new RnnGen.Cells.Gru(input, h), bidirectional ? () => new RnnGen.Cells.Gru(input, h) : null));
-            below = bidirectional ? 2 * h : h;
-        }
-        var decoder = new List<Func<IRecurrentCell>>();
-        below = et;
-        for (int k = 0; k < decoderLayers; k++)
-        {
-            int input = below;
-            decoder.Add(lstmDecoder ? () => new RnnGen.Cells.Lstm(input, d) : (Func<IRecurrentCell>)(() => new RnnGen.Cells.Gru(input, d)));
-            below = d;
-        }
-        return new Seq2SeqDefinition(es, et, attention, encoder, decoder);
+            (AttentionKind.Dot, false, 1, 1, false) => new DotUni(sv, tv, seed),
+            (AttentionKind.Dot, true, 1, 1, false) => new DotBi(sv, tv, seed),
+            (AttentionKind.Dot, true, 2, 1, false) => new DotBiTwoEncoders(sv, tv, seed),
+            (AttentionKind.General, false, 1, 1, false) => new GeneralUni(sv, tv, seed),
+            (AttentionKind.General, true, 1, 1, false) => new GeneralBiModel(sv, tv, seed),
+            (AttentionKind.General, false, 2, 1, false) => new GeneralUniTwoEncoders(sv, tv, seed),
+            (AttentionKind.General, true, 2, 1, false) => new GeneralBiTwoEncoders(sv, tv, seed),
+            (AttentionKind.General, true, 2, 2, true) => new GeneralBiStackedLstm(sv, tv, seed),
+            (AttentionKind.Additive, false, 1, 1, false) => new AdditiveUni(sv, tv, seed),
+            (AttentionKind.Additive, true, 1, 1, false) => new AdditiveBi(sv, tv, seed),
+            (AttentionKind.Additive, false, 2, 1, false) => new AdditiveUniTwoEncoders(sv, tv, seed),
+            (AttentionKind.Additive, true, 2, 1, false) => new AdditiveBiTwoEncoders(sv, tv, seed),
+            _ => throw new ArgumentException($"No test model declared for {attention}, bidirectional {bidirectional}, {encoderLayers}/{decoderLayers} layers, LSTM {lstmDecoder}: add one to CheckModels.cs."),
+        };
     }
 
     /// <summary>Rows of different lengths, in no particular order; ids from 4 up (0..3 are special).</summary>

@@ -1,16 +1,18 @@
+using System.Numerics;
+
 namespace RnnGen.Models;
 
 /// <summary>
-/// An attention encoder-decoder trained in float: a <see cref="Seq2SeqAttribute"/> class derives from it
-/// with cells built by the generator; it can also be constructed directly from a <see cref="Seq2SeqDefinition"/>.
+/// An attention encoder-decoder trained in float: a <see cref="Seq2SeqAttribute"/> class derives from it and the
+/// generator writes its network (<see cref="CreateNetwork{T}"/>).
 /// </summary>
 /// <remarks>
-/// The math lives in <see cref="Seq2SeqNetwork{T}"/>; this class owns a float network, exposes its tensors
-/// as <see cref="Parameter"/> views for the optimisers, decodes and saves. <see cref="ToDouble"/> copies it into a
-/// double network with the same layout, which is how tests check gradients against finite differences.
+/// The math lives in the generated <see cref="Seq2SeqNetwork{T}"/>; this class owns a float network, exposes its
+/// tensors as <see cref="Parameter"/> views for the optimisers, decodes and saves. <see cref="ToDouble"/> builds a
+/// double network with the same layout and values, which is how tests check gradients against finite differences.
 /// Special token ids default to a <see cref="Vocabulary"/> with all four special tokens (pad 0, bos 2, eos 3).
 /// </remarks>
-public class Seq2SeqModel
+public abstract class Seq2SeqModel : ITrainable
 {
     public const string SourceVocabularyMetadataKey = "rnngen.source_vocabulary";
     public const string TargetVocabularyMetadataKey = "rnngen.target_vocabulary";
@@ -19,27 +21,29 @@ public class Seq2SeqModel
     private readonly Parameter[] _parameters;
     private readonly int _seed;
 
-    public Seq2SeqModel(int sourceVocabSize, int targetVocabSize, Seq2SeqDefinition definition, int seed = 0)
+    protected Seq2SeqModel(int sourceVocabSize, int targetVocabSize, int seed)
     {
         _seed = seed;
-        Network = new Seq2SeqNetwork<float>(sourceVocabSize, targetVocabSize, definition, seed);
+        Network = CreateNetwork<float>(sourceVocabSize, targetVocabSize, seed);
         Network.Initialize(new Random(seed));
         _parameters = ModelParameters.Of(Network.Parameters);
-        static LayerConfiguration[] Layers(RecurrentStack<float> stack) =>
-            stack.Layers.Select(l => new LayerConfiguration(l.CellName, l.Forward.HiddenSize, l.Dropout)).ToArray();
-        Configuration = new ModelConfiguration(sourceVocabSize, definition.SourceEmbedding, Layers(Network.Encoder))
+        Configuration = new ModelConfiguration(sourceVocabSize, Network.SourceEmbedding.Width, LayerConfigurations.Of(Network.Encoder))
         {
             Kind = ModelKind,
-            Bidirectional = definition.Bidirectional,
-            DecoderLayers = Layers(Network.Decoder),
+            Bidirectional = Network.Bidirectional,
+            DecoderLayers = LayerConfigurations.Of(Network.Decoder),
             TargetVocabSize = targetVocabSize,
-            TargetEmbeddingSize = definition.TargetEmbedding,
-            Attention = definition.Attention.ToString(),
+            TargetEmbeddingSize = Network.TargetEmbedding.Width,
+            Attention = Network.Attention.Kind.ToString(),
         };
     }
 
+    /// <summary>The generated network of this model in <typeparamref name="T"/>: its modules and its training step.</summary>
+    protected abstract Seq2SeqNetwork<T> CreateNetwork<T>(int sourceVocabSize, int targetVocabSize, int seed)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+
     public Seq2SeqNetwork<float> Network { get; }
-    public Seq2SeqDefinition Definition => Network.Definition;
+    public AttentionKind Attention => Network.Attention.Kind;
     public ModelConfiguration Configuration { get; }
     public int SourceVocabSize => Network.SourceVocabSize;
     public int TargetVocabSize => Network.TargetVocabSize;
@@ -77,7 +81,7 @@ public class Seq2SeqModel
     /// <summary>A double-precision network with this model's layout and current values (fresh cells, fresh buffers).</summary>
     public Seq2SeqNetwork<double> ToDouble()
     {
-        var network = new Seq2SeqNetwork<double>(SourceVocabSize, TargetVocabSize, Definition, _seed);
+        var network = CreateNetwork<double>(SourceVocabSize, TargetVocabSize, _seed);
         network.Parameters.CopyValuesFrom(Network.Parameters);
         return network;
     }

@@ -18,7 +18,7 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
         _epoch = train.Epoch(options.BatchSize, epoch, options.Seed);
         for (int i = 0; i < _epoch.Count; i++)
         {
-            _current = train.Batch(_epoch[i]);
+            _current = Batch(train, _epoch[i]);
             CurrentTokens = train.Steps(_epoch[i]);
             yield return i;
         }
@@ -33,7 +33,7 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
         var metric = new MetricSum();
         foreach (var indices in validation.Epoch(options.BatchSize, 0, 0, shuffle: false))
         {
-            var batch = validation.Batch(indices);
+            var batch = Batch(validation, indices);
             double w = LossWeight(batch);
             loss += Evaluate(batch, ref metric) * w;
             weight += w;
@@ -45,6 +45,8 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
     public void Save(List<SafeTensor> tensors, Dictionary<string, string> metadata) { }
     public void Restore(SafeTensorsFile file, string path) { }
 
+    /// <summary>The batch of <paramref name="indices"/>: the data set's own, unless the model must shape it (special ids).</summary>
+    protected virtual TBatch Batch(SequenceDataset<TBatch> data, IReadOnlyList<int> indices) => data.Batch(indices);
     protected abstract float ForwardBackward(TBatch batch);
     /// <summary>The mean loss of the batch (forward only, no dropout), adding to the metric's sums.</summary>
     protected abstract float Evaluate(TBatch batch, ref MetricSum metric);
