@@ -16,17 +16,23 @@ public partial class TopologyClassifier;
 [Layer(typeof(Cells.Lstm), Hidden = 128)]
 public partial class TopologyTagger;
 
+/// <summary>The tagger read one way only (a diagnostic of `--breakdown`: what the second direction costs).</summary>
+[SequenceTagger(Embedding = 64, Tags = 12)]
+[Layer(typeof(Cells.Lstm), Hidden = 128)]
+public partial class TopologyTaggerOneWay;
+
 /// <summary>Regressor: 1 input, GRU 32, 1 output (batch 32, 64 steps).</summary>
 [SequenceRegressor(Inputs = 1, Outputs = 1)]
 [Layer(typeof(Cells.Gru), Hidden = 32)]
 public partial class TopologyRegressor;
 
 /// <summary>
-/// `-- topologies [kind...] [--no-torch] [--repeats N] [--breakdown]`: training throughput of the classifier,
+/// `-- topologies [kind...] [--no-torch] [--repeats N] [--breakdown] [--threads N]`: training throughput of the classifier,
 /// tagger and regressor topologies (one step = ForwardBackward, global-norm clipping at 5, an Adam step, timed as
 /// <see cref="TrainingHarness.Timed"/> times the language models), against ../torch_topologies.py run in the
 /// same process with 1 and with 2 threads (the faster is the anchor). Every row is full length, as in the script.
-/// `--breakdown` also times ForwardBackward, the clipping and the Adam step each on its own.
+/// `--breakdown` also times ForwardBackward, the forward pass alone (Loss), the clipping and the Adam step each on
+/// its own; `--threads 1` sets <see cref="Gemm.MaxThreads"/> so that RnnGen too runs on one thread.
 /// </summary>
 public static class TopologyHarness
 {
@@ -36,6 +42,7 @@ public static class TopologyHarness
     public interface ITopology
     {
         void ForwardBackward();
+        void Forward();
         void Clip();
         void Adam();
     }
@@ -52,12 +59,15 @@ public static class TopologyHarness
         bool noTorch = args.Contains("--no-torch");
         bool breakdown = args.Contains("--breakdown");
         int repeats = ArgValue(args, "--repeats", 5);
+        // --threads 1 keeps every product and recurrence on the calling thread (Gemm.MaxThreads), as PyTorch's 1-thread setting.
+        int threads = ArgValue(args, "--threads", 0);
+        if (threads > 0) Gemm.MaxThreads = threads;
         var only = args.Where(a => !a.StartsWith("--") && !int.TryParse(a, out _)).ToHashSet();
         var kinds = Kinds.Where(k => only.Count == 0 || only.Contains(k.Name)).ToArray();
         if (kinds.Length == 0) throw new ArgumentException($"No kind matches {string.Join(", ", only)}; the kinds are {string.Join(", ", Kinds.Select(k => k.Name))}.");
 
         string? script = noTorch ? null : FindScript();
-        Console.WriteLine($"Topologies, {Environment.ProcessorCount} cores; each figure the median of {repeats} samples of about 0.3 s after a 2 s warm-up.");
+        Console.WriteLine($"Topologies, {Environment.ProcessorCount} cores, RnnGen on up to {Gemm.MaxThreads} threads; each figure the median of {repeats} samples of about 0.3 s after a 2 s warm-up.");
         Console.WriteLine();
         Console.WriteLine("| kind | RnnGen train tok/s | RnnGen seq/s | PyTorch train tok/s (faster setting) | PyTorch seq/s | ratio |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -75,19 +85,37 @@ public static class TopologyHarness
             if (breakdown)
             {
                 double fb = TrainingHarness.Timed(t.ForwardBackward, repeats);
+                double fwd = TrainingHarness.Timed(t.Forward, repeats);
                 double clip = TrainingHarness.Timed(t.Clip, repeats);
                 double adam = TrainingHarness.Timed(t.Adam, repeats);
+                // The full step once more, after its parts: tells an order effect (load, JIT) from one of the step itself.
+                double again = TrainingHarness.Timed(() => { t.ForwardBackward(); t.Clip(); t.Adam(); }, repeats);
                 parts.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {k.Name} | {step * 1e3:F3} | {fb * 1e3:F3} | {clip * 1e3:F3} | {adam * 1e3:F3} | {100 * fb / (fb + clip + adam):F0}% |"));
+                    $"| {k.Name} | {step * 1e3:F3} | {again * 1e3:F3} | {fb * 1e3:F3} | {fwd * 1e3:F3} | {clip * 1e3:F3} | {adam * 1e3:F3} | {100 * fb / (fb + clip + adam):F0}% |"));
             }
         }
         if (script is null)
             Console.WriteLine(noTorch ? "(PyTorch skipped: --no-torch)" : "(PyTorch not measured: /usr/bin/python3 with torch, or ../torch_topologies.py, not found)");
+        if (breakdown)
+        {
+            // Same-run controls: the tagger one way, and the LM harness's gru-128 training step (605,942 tok/s idle, RESULTS.md).
+            var oneWay = new Tagger(new TopologyTaggerOneWay(2000), 32, 32, 2000, 12);
+            double oneWayStep = TrainingHarness.Timed(() => { oneWay.ForwardBackward(); oneWay.Clip(); oneWay.Adam(); }, repeats);
+            var lm = TrainingHarness.Build(TrainingHarness.References[0]);
+            var c = TrainingHarness.References[0];
+            var random = new Random(0);
+            var tokens = new TokenBatch(Enumerable.Range(0, c.Batch * c.Steps).Select(_ => random.Next(c.Vocab)).ToArray(),
+                Enumerable.Range(0, c.Batch * c.Steps).Select(_ => random.Next(c.Vocab)).ToArray(), c.Batch, c.Steps);
+            var adam = new Adam(1e-3f);
+            double lmStep = TrainingHarness.Timed(() => { lm.ForwardBackward(tokens); GradientClipping.ClipGlobalNorm(lm.Parameters, 5f); adam.Step(lm.Parameters); }, repeats);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"| tagger one way (control) | {oneWayStep * 1e3:F3} | | | | | | |"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"| LM gru-128 (control, {c.Batch * c.Steps / lmStep:N0} tok/s) | {lmStep * 1e3:F3} | | | | | | |"));
+        }
         if (parts.Count > 0)
         {
             Console.WriteLine();
-            Console.WriteLine("| kind | full step ms | ForwardBackward ms | clip ms | Adam ms | ForwardBackward share |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| kind | full step ms | full step again ms | ForwardBackward ms | of which forward (Loss) ms | clip ms | Adam ms | ForwardBackward share |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var line in parts) Console.WriteLine(line);
         }
     }
@@ -97,6 +125,7 @@ public static class TopologyHarness
         private readonly SequenceBatch _batch = Sequences(rows, steps, vocab, classes, tags: false);
         private readonly Adam _adam = new(1e-3f);
         public void ForwardBackward() => model.ForwardBackward(_batch);
+        public void Forward() => model.Loss(_batch);
         public void Clip() => GradientClipping.ClipGlobalNorm(model.Parameters, 5f);
         public void Adam() => _adam.Step(model.Parameters);
     }
@@ -106,6 +135,7 @@ public static class TopologyHarness
         private readonly SequenceBatch _batch = Sequences(rows, steps, vocab, tags, tags: true);
         private readonly Adam _adam = new(1e-3f);
         public void ForwardBackward() => model.ForwardBackward(_batch);
+        public void Forward() => model.Loss(_batch);
         public void Clip() => GradientClipping.ClipGlobalNorm(model.Parameters, 5f);
         public void Adam() => _adam.Step(model.Parameters);
     }
@@ -115,6 +145,7 @@ public static class TopologyHarness
         private readonly RegressionBatch _batch = Series(model, rows, steps);
         private readonly Adam _adam = new(1e-3f);
         public void ForwardBackward() => model.ForwardBackward(_batch);
+        public void Forward() => model.Loss(_batch);
         public void Clip() => GradientClipping.ClipGlobalNorm(model.Parameters, 5f);
         public void Adam() => _adam.Step(model.Parameters);
     }
