@@ -6,9 +6,17 @@ using RnnGen.Benchmarks;
 // `-- bdn [BenchmarkDotNet args]` or any other args: the BenchmarkDotNet suites.
 // `-- train [config...] [--no-torch] [--repeats N]`: training, inference and generation throughput of the
 // reference configurations, against PyTorch in the same run.
+// `-- topologies [classifier|tagger|regressor...] [--no-torch] [--repeats N] [--breakdown] [--threads N]`:
+// training throughput of the sequence classifier, tagger and regressor against ../torch_topologies.py in the
+// same run.
 if (args.Length > 0 && args[0] == "train")
 {
     TrainingHarness.Run(args.Skip(1).ToArray());
+    return;
+}
+if (args.Length > 0 && args[0] == "topologies")
+{
+    TopologyHarness.Run(args.Skip(1).ToArray());
     return;
 }
 if (args.Length > 0 && args[0] == "packed")
