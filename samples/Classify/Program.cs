@@ -72,7 +72,7 @@ for (int e = 0; e < examples.Count; e++)
     Console.WriteLine($"  [{classNames[labels[examples[e]]]}] {(text.Length > 70 ? text[..70] + "…" : text)}\n      → {top}");
 }
 
-ConfusionMatrixPlot.Save("confusion.png", confusion, classNames, $"Member kind from summary text (test accuracy {correct / (double)test.Count:P1})");
+ConfusionMatrixPlot.Save("confusion.png", confusion, classNames, "Member kind from summary text, test set");
 Console.WriteLine("Wrote confusion.png");
 
 double Option(string name, double fallback) =>

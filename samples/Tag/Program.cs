@@ -48,21 +48,27 @@ Console.WriteLine($"  space tag: precision {precision:P2}, recall {recall:P2}, F
 int exact = Enumerable.Range(0, test.Count).Count(i => predicted[i].SequenceEqual(test.Tags[i]));
 Console.WriteLine($"  lines restored exactly: {exact / (double)test.Count:P1}");
 
-Console.WriteLine("Examples (original, then restored):");
-for (int i = 0; i < 5; i++)
+// Three test lines restored exactly and three with mistakes: printed, and drawn in tags.png.
+var examples = Enumerable.Range(0, test.Count).Where(i => predicted[i].SequenceEqual(test.Tags[i])).Take(3)
+    .Concat(Enumerable.Range(0, test.Count).Where(i => !predicted[i].SequenceEqual(test.Tags[i])).Take(3)).ToList();
+Console.WriteLine("Examples (test set):");
+foreach (var (i, k) in examples.Select((i, k) => (i, k + 1)))
 {
-    Console.WriteLine($"  {SpaceRestorationCorpus.Restore(texts[i], tags[i])}");
-    Console.WriteLine($"  {SpaceRestorationCorpus.Restore(texts[i], predicted[i])}{(predicted[i].SequenceEqual(tags[i]) ? "" : "   ✗")}\n");
+    string restored = SpaceRestorationCorpus.Restore(texts[i], predicted[i]), original = SpaceRestorationCorpus.Restore(texts[i], tags[i]);
+    Console.WriteLine($"  {k}. input:    {texts[i]}\n     restored: {restored}{(restored == original ? "   (exact)" : $"\n     original: {original}")}");
 }
 
-// The space probability after each character of the first test line, above the true spaces.
-int line = 0;
-var probabilities = model.PredictProbabilities([test.Tokens[line]])[0];
-var map = new double[2, texts[line].Length];
-for (int c = 0; c < texts[line].Length; c++) (map[0, c], map[1, c]) = (probabilities[c][1], tags[line][c]);
-HeatMapPlot.Save("tags.png", map, ["model", "truth"], texts[line].Select(ch => ch.ToString()).ToList(),
-    $"Restored: \"{SpaceRestorationCorpus.Restore(texts[line], predicted[line])}\"", "character (of the text without spaces)", "",
-    "P(space after it)", annotate: true);
+// One row per example line, one cell per character, coloured by the probability of a space after it.
+var probabilities = model.PredictProbabilities(examples.Select(i => test.Tokens[i]).ToList());
+int columns = examples.Max(i => texts[i].Length);
+var map = new double[examples.Count, columns];
+var letters = new string[examples.Count, columns];
+for (int r = 0; r < examples.Count; r++)
+    for (int c = 0; c < columns; c++)
+        (map[r, c], letters[r, c]) = c < texts[examples[r]].Length ? (probabilities[r][c][1], texts[examples[r]][c].ToString()) : (double.NaN, "");
+HeatMapPlot.Save("tags.png", map, letters, examples.Select((_, k) => $"{k + 1}").ToList(),
+    Enumerable.Range(1, columns).Select(c => c % 5 == 0 ? $"{c}" : "").ToList(),
+    "Space restoration: the probability of a space after each character", "character", "example line", "P(space after it)");
 Console.WriteLine("Wrote tags.png");
 
 double Option(string name, double fallback) =>
