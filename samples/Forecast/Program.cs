@@ -37,7 +37,7 @@ var ar1 = SineTasks.LinearBaseline(testInputs, testTargets);
 Console.WriteLine($"Test RMSE ({testInputs.Count} series):");
 Console.WriteLine($"  GRU forecast           {SineTasks.Rmse(forecasts, testTargets):F4}");
 Console.WriteLine($"  naive (next = current) {SineTasks.NaiveBaseline(testInputs, testTargets):F4}");
-Console.WriteLine($"  AR(1), fitted on test  {ar1.Rmse:F4} (next = {ar1.Slope:F3} · current + {ar1.Intercept:+0.000;-0.000})");
+Console.WriteLine($"  AR(1), fitted on test  {ar1.Rmse:F4} (slope {ar1.Slope:F3}, intercept {ar1.Intercept:F4})");
 // The first steps are guesses for any model: it has not seen a cycle yet.
 var late = (Forecasts: forecasts.Select(f => f[10..]).ToList(), Targets: testTargets.Select(t => t[10..]).ToList());
 Console.WriteLine($"  GRU forecast, steps 10-49 only: {SineTasks.Rmse(late.Forecasts, late.Targets):F4}");
