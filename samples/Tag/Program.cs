@@ -10,7 +10,7 @@ using RnnGen.Training;
 //   dotnet run -c Release --project samples/Tag [-- --minutes 3 --seed 1]
 // The lines are windows of prose from the XML documentation of the installed .NET SDK. Trains within the time
 // budget, reports token accuracy and the precision, recall and F1 of the "space" tag on a test set, prints
-// restored lines next to the originals, and writes tags.png (the space probability after each character of one line).
+// restored lines next to the originals, and writes tags.png (six lines, each character coloured by P(space after it)).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 double minutes = Option("--minutes", 3);
 int seed = (int)Option("--seed", 1);
