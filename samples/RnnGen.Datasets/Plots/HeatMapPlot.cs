@@ -31,6 +31,17 @@ public static class HeatMapPlot
         Save(path, values, rowLabels, columnLabels, new HeatMapStyle(title, xLabel, yLabel, colorBarLabel, cellTexts));
     }
 
+    /// <summary>
+    /// Saves the heat map of <paramref name="values"/> with <paramref name="cellTexts"/> written in the cells (rows ×
+    /// columns, like the values; null or empty for none): a word or a character per cell instead of its value.
+    /// </summary>
+    public static void Save(string path, double[,] values, string[,] cellTexts, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels,
+        string title, string xLabel, string yLabel, string colorBarLabel)
+    {
+        ArgumentNullException.ThrowIfNull(cellTexts);
+        Save(path, values, rowLabels, columnLabels, new HeatMapStyle(title, xLabel, yLabel, colorBarLabel, cellTexts));
+    }
+
     /// <summary>Saves a heat map drawn as <paramref name="style"/> says (the overload above fills it from its arguments).</summary>
     internal static void Save(string path, double[,] values, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels, HeatMapStyle style)
     {
