@@ -1,16 +1,16 @@
 namespace RnnGen.Models;
 
-/// <summary>Checks that say which sequence and which position is wrong, before any math runs.</summary>
-internal static class BatchChecks
+/// <summary>Probabilities from logits, in double so that they sum to one.</summary>
+internal static class Probabilities
 {
-    public static void Tokens(SequenceBatch batch, int vocabSize)
+    public static float[] Softmax(ReadOnlySpan<float> logits)
     {
-        for (int s = 0; s < batch.Steps; s++)
-            for (int b = 0; b < batch.Rows; b++)
-            {
-                int id = batch.Tokens[s * batch.Rows + b];
-                if (id >= vocabSize)
-                    throw new ArgumentException($"Sequence {b} has token id {id} at position {s}, outside the model's vocabulary of {vocabSize}.", nameof(batch));
-            }
+        float max = float.NegativeInfinity;
+        foreach (float v in logits) max = Math.Max(max, v);
+        var p = new float[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++) sum += Math.Exp(logits[i] - max);
+        for (int i = 0; i < logits.Length; i++) p[i] = (float)(Math.Exp(logits[i] - max) / sum);
+        return p;
     }
 }
