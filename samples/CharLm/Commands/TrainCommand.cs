@@ -17,7 +17,6 @@ public static class TrainCommand
     public const string VocabularyFile = "vocab.json";
     public const string CsvFile = "loss.csv";
     public const string PngFile = "loss.png";
-    private const string TrainerPrefix = "rnngen.trainer.";
     private static readonly float[] SampleTemperatures = [0.5f, 0.8f, 1.0f];
 
     internal static int Run(Options o, TextWriter output, IAnsiConsole console, CancellationToken cancellation, CliHooks? hooks)
@@ -27,12 +26,14 @@ public static class TrainCommand
 
         // Resuming: the checkpoint's vocabulary and trainer position, and the run's settings unless overridden.
         SafeTensorsFile? resume = null;
+        TrainerCheckpoint? resumed = null;
         RunInfo? previous = null;
         if (o.Resume)
         {
             if (!File.Exists(last))
                 throw new CliException($"--resume: there is no {last} to resume from (check --out, or train without --resume)");
             resume = SafeTensors.Read(last);
+            resumed = TrainerCheckpoint.Read(resume);
             previous = RunInfo.Read(outDir);
         }
 
@@ -55,8 +56,8 @@ public static class TrainCommand
 
         // The time budget: --minutes, else 5 minutes unless --epochs bounds the run; a resumed run gets it on top of the time already spent.
         double? minutes = o.Minutes ?? (o.Epochs is null ? Options.DefaultMinutes : null);
-        TimeSpan spent = resume is null ? TimeSpan.Zero : TimeSpan.FromSeconds(MetadataNumber(resume, "elapsed_seconds"));
-        long resumedTokens = resume is null ? 0 : (long)MetadataNumber(resume, "tokens");
+        TimeSpan spent = resumed?.Elapsed ?? TimeSpan.Zero;
+        long resumedTokens = resumed?.Tokens ?? 0;
         int epochs = o.Epochs ?? 1000;
 
         Directory.CreateDirectory(outDir);
@@ -157,10 +158,6 @@ public static class TrainCommand
     }
 
     private const int ValidationsPerBudget = 8;
-
-    private static double MetadataNumber(SafeTensorsFile file, string key) =>
-        file.Metadata.TryGetValue(TrainerPrefix + key, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
-            : throw new CheckpointException(file.Path, $"it has no trainer state ('{TrainerPrefix}{key}'); it can be sampled from but not resumed");
 
     private static void DrawCurve(LossCurve curve, string outDir, Preset preset, TextWriter output)
     {

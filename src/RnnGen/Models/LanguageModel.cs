@@ -52,7 +52,11 @@ public abstract partial class LanguageModel : ILanguageModel
         return network;
     }
 
-    public RecurrentState CreateState(int batchSize) => new(batchSize, _network.Rnn.Layers.Select(l => l.Forward));
+    public RecurrentState CreateState(int batchSize)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size of a state must be positive.");
+        return new(batchSize, _network.Rnn.Layers.Select(l => l.Forward));
+    }
 
     public float ForwardBackward(TokenBatch batch, RecurrentState? state = null) => Run(batch, state, Pass.Gradients);
 

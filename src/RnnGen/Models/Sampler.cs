@@ -31,6 +31,7 @@ public sealed class Sampler
 
     public int Sample(ReadOnlySpan<float> logits)
     {
+        if (logits.IsEmpty) throw new ArgumentException("There are no logits to sample from (an empty vocabulary?).", nameof(logits));
         if (_temperature == 0) return TensorPrimitives.IndexOfMax(logits);
         int n = logits.Length;
         if (_probabilities.Length != n)

@@ -38,6 +38,19 @@ public sealed class ReduceOnPlateau
     /// <summary>Reports since the last improvement or reduction.</summary>
     public int BadReports { get; private set; }
 
+    /// <summary>What a checkpoint must carry for a resumed run to follow the same rates: the rate, the best loss, the count.</summary>
+    public PlateauState State => new(LearningRate, BestLoss, BadReports);
+
+    /// <summary>Continues from a saved <see cref="State"/> (a resumed run).</summary>
+    public void Restore(PlateauState state)
+    {
+        if (!float.IsFinite(state.LearningRate) || state.LearningRate < 0 || float.IsNaN(state.BestLoss) || state.BadReports < 0)
+            throw new ArgumentOutOfRangeException(nameof(state), state, "The plateau state is not one a ReduceOnPlateau can be in.");
+        LearningRate = state.LearningRate;
+        BestLoss = state.BestLoss;
+        BadReports = state.BadReports;
+    }
+
     /// <summary>Takes one validation loss and returns the learning rate to use from now on.</summary>
     public float Report(float validationLoss)
     {

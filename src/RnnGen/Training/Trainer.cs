@@ -9,10 +9,26 @@ namespace RnnGen.Training;
 /// schedules; validation loss and the task's metric (perplexity, accuracy, RMSE, exact match); the best checkpoint
 /// (lowest validation loss) kept; early stopping; resuming with the optimiser's state.
 /// </summary>
-public sealed class Trainer
+/// <remarks>
+/// <para>Resuming (<see cref="TrainingOptions.ResumeFrom"/>) restores everything that shapes training: parameters,
+/// optimiser state, the data position and carried state, the learning rate, the plateau schedule's state, the dropout
+/// streams of the built-in topologies, the best validation so far and where it was reached. A run stopped by a
+/// budget and resumed (with a model of the same seed) then ends with the same parameters, bit for bit, as one that
+/// never stopped. The extra validation made when a budget stops training is reported and may write the best
+/// checkpoint, but it does not feed the plateau schedule, which an uninterrupted run would not have fed.</para>
+/// <para>Divergence (<see cref="TrainingDivergedException"/>): a training or validation loss that is NaN or infinite,
+/// a gradient norm that is, or, for a softmax over V classes (language models, classifiers, taggers, seq2seq), a
+/// loss above 3 ln V + 10 nats once the first <see cref="DivergenceGraceSteps"/> steps are done. A uniform prediction
+/// scores ln V; 3 ln V + 10 means the mean probability given to the right answer is below e^-10 / V^3, more than
+/// 20,000 V^2 times worse than guessing, which no sane run reaches (a fresh model starts near ln V). No checkpoint
+/// is ever written with a non-finite parameter.</para>
+/// </remarks>
+public sealed partial class Trainer
 {
-    internal const string MetadataPrefix = "rnngen.trainer.";
-    private const string Prefix = MetadataPrefix;
+    /// <summary>The prefix of the trainer's keys in a checkpoint's metadata (see <see cref="TrainerCheckpoint"/>).</summary>
+    internal const string MetadataPrefix = TrainerCheckpoint.Prefix;
+    /// <summary>Steps of a fresh run during which a finite loss above the divergence ceiling is tolerated (an unusual initialisation).</summary>
+    public const int DivergenceGraceSteps = 10;
     private readonly ITrainable _model;
     private readonly Optimizer _optimizer;
     private readonly TrainingOptions _options;
@@ -22,11 +38,14 @@ public sealed class Trainer
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _options = options ?? new TrainingOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.BatchSize, "BatchSize");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Steps, "Steps");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Epochs, "Epochs");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.ValidationsPerEpoch, "ValidationsPerEpoch");
+        TrainingOptionsValidation.Check(_options, _optimizer);
     }
+
+    /// <summary>
+    /// The highest loss a sane run of a softmax over <paramref name="classes"/> classes can have: 3 ln V + 10 nats
+    /// (a uniform prediction has ln V). Above it, training has diverged.
+    /// </summary>
+    public static float DivergenceCeiling(int classes) => (float)(3 * Math.Log(Math.Max(classes, 1)) + 10);
 
     /// <summary>Trains on the first part of <paramref name="tokens"/> and validates on its last <paramref name="validationFraction"/>.</summary>
     public TrainingHistory Fit(ReadOnlyMemory<int> tokens, double validationFraction = 0.05, CancellationToken cancellation = default)
@@ -64,7 +83,10 @@ public sealed class Trainer
         var results = new List<EpochResult>();
         var position = new Position();
         if (o.ResumeFrom is not null) position = Resume(o.ResumeFrom, task);
+        var resumedBest = position.BestResult;
+        TrainingHistory Done(string reason) => new(results, reason) { ResumedBest = resumedBest };
         int windows = task.BatchesPerEpoch;
+        float ceiling = task.Classes is { } classes ? DivergenceCeiling(classes) : float.PositiveInfinity;
 
         var clock = Stopwatch.StartNew();
         var elapsedBefore = position.Elapsed;
@@ -72,7 +94,8 @@ public sealed class Trainer
         long tokensAtStart = position.Tokens;
         double smoothed = double.NaN;
         var lastReport = TimeSpan.Zero;
-        string? lastGood = o.CheckpointPath is not null && File.Exists(o.CheckpointPath) && o.ResumeFrom is not null ? o.CheckpointPath : null;
+        string? lastGood = o.ResumeFrom is null ? null
+            : o.CheckpointPath is not null && File.Exists(o.CheckpointPath) ? o.CheckpointPath : o.ResumeFrom;
         _model.Training = true;
 
         for (int epoch = position.Epoch; epoch <= o.Epochs; epoch++)
@@ -83,9 +106,11 @@ public sealed class Trainer
                 if (o.Schedule is not null) _optimizer.LearningRate = o.Schedule.LearningRateAt(_optimizer.StepCount);
 
                 float loss = task.Train();
-                if (!float.IsFinite(loss))
-                    throw new TrainingDivergedException(_optimizer.StepCount + 1, epoch, loss, lastGood);
-                if (o.ClipNorm > 0) GradientClipping.ClipGlobalNorm(_model.Parameters, o.ClipNorm);
+                long step = _optimizer.StepCount + 1;
+                CheckLoss(loss, ceiling, step, epoch, lastGood, "training");
+                float norm = o.ClipNorm > 0 ? GradientClipping.ClipGlobalNorm(_model.Parameters, o.ClipNorm) : GradientClipping.GlobalNorm(_model.Parameters);
+                if (!float.IsFinite(norm))
+                    throw new TrainingDivergedException(step, epoch, loss, lastGood, $"the loss is {loss} but the gradient norm is {norm}");
                 _optimizer.Step(_model.Parameters);
                 position = position with { Tokens = position.Tokens + task.CurrentTokens };
                 smoothed = double.IsNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
@@ -95,41 +120,44 @@ public sealed class Trainer
                                    || (o.MaxDuration is { } maxDuration && Elapsed() >= maxDuration)
                                    || cancellation.IsCancellationRequested;
                 double fraction = (window + 1) / (double)windows;
-                var progressPosition = new Position(epoch, window + 1, position.Tokens, Elapsed(), position.Best, position.SinceBest);
+                var progressPosition = position with { Epoch = epoch, Window = window + 1, Elapsed = Elapsed() };
 
                 // ValidationsPerEpoch evenly spaced validations, the last one at the end of the epoch.
                 int perEpoch = o.ValidationsPerEpoch;
-                bool due = (long)(window + 1) * perEpoch / windows > (long)window * perEpoch / windows;
-                if (last || budgetSpent || due)
+                bool scheduled = last || (long)(window + 1) * perEpoch / windows > (long)window * perEpoch / windows;
+                if (scheduled || budgetSpent)
                 {
                     var result = Validate(task, epoch, fraction, (float)smoothed, progressPosition);
                     if (result is not null)
                     {
+                        CheckLoss(result.ValidationLoss, ceiling, _optimizer.StepCount, epoch, lastGood, "validation");
                         results.Add(result);
                         bool improved = result.ValidationLoss < position.Best;
                         position = progressPosition with
                         {
                             Best = improved ? result.ValidationLoss : position.Best,
+                            BestResult = improved ? result : position.BestResult,
                             SinceBest = improved ? 0 : position.SinceBest + (last ? 1 : 0),
                         };
-                        if (improved && o.CheckpointPath is not null)
-                        {
-                            WriteCheckpoint(o.CheckpointPath, position, task);
-                            lastGood = o.CheckpointPath;
-                        }
-                        if (o.Plateau is not null) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
+                        // The plateau counts the scheduled validations only: an uninterrupted run never sees a budget's.
+                        if (o.Plateau is not null && scheduled) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
+                        if (improved && o.CheckpointPath is not null) lastGood = WriteCheckpoint(o.CheckpointPath, position, task, step, epoch);
                         Report(epoch, fraction, smoothed, tokensAtStart, position, clock, task.TokensPerEpoch, result, Elapsed());
                         if (o.StopAtMetric is { } goal && result.Metric >= goal)
                         {
-                            if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task);
-                            return new TrainingHistory(results, $"{result.MetricName} reached {goal}");
+                            if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch);
+                            return Done($"{result.MetricName} reached {goal}");
                         }
                     }
                     else
                     {
                         position = progressPosition;
                     }
-                    if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task);
+                    if (o.LastCheckpointPath is not null)
+                    {
+                        WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch);
+                        lastGood ??= o.LastCheckpointPath;
+                    }
                 }
                 else
                 {
@@ -141,17 +169,28 @@ public sealed class Trainer
                     }
                 }
 
+                // Early stopping first: a run that is over must not look resumable because a budget ran out at the same window.
+                if (last && o.EarlyStoppingPatience is { } patience && position.SinceBest >= patience)
+                    return Done($"no improvement for {patience} epoch(s)");
                 if (budgetSpent)
                 {
                     string reason = cancellation.IsCancellationRequested ? "cancelled" : o.MaxTokens is { } t && position.Tokens >= t ? "token budget reached" : "time budget reached";
-                    return new TrainingHistory(results, reason);
+                    return Done(reason);
                 }
-                if (last && o.EarlyStoppingPatience is { } patience && position.SinceBest >= patience)
-                    return new TrainingHistory(results, $"no improvement for {patience} epoch(s)");
             }
             position = position with { Epoch = epoch + 1, Window = 0 };
         }
-        return new TrainingHistory(results, $"{o.Epochs} epoch(s) done");
+        return Done($"{o.Epochs} epoch(s) done");
+    }
+
+    /// <summary>Throws when a loss is not finite, or (after the grace steps of a fresh run) above the ceiling of its softmax.</summary>
+    private void CheckLoss(float loss, float ceiling, long step, int epoch, string? lastGood, string which)
+    {
+        if (!float.IsFinite(loss))
+            throw new TrainingDivergedException(step, epoch, loss, lastGood, $"the {which} loss is {loss}");
+        if (loss > ceiling && step > DivergenceGraceSteps)
+            throw new TrainingDivergedException(step, epoch, loss, lastGood,
+                $"the {which} loss is {loss}, above {ceiling:0.##} (3 ln V + 10 nats, V the classes of the softmax; a uniform prediction scores ln V)");
     }
 
     private void Report(int epoch, double fraction, double smoothed, long tokensAtStart, Position position, Stopwatch clock,
@@ -220,61 +259,4 @@ public sealed class Trainer
             model.Training = training;
         }
     }
-
-    // ---- Checkpoints with the trainer's state ---------------------------------------------------------
-
-    private void WriteCheckpoint(string path, Position position, ITrainingTask task)
-    {
-        var tensors = _model.Parameters.Select(SafeTensor.FromParameter).ToList();
-        foreach (var (key, values) in _optimizer.ExportState())
-            tensors.Add(new SafeTensor("optimizer." + key, [values.Length], values));
-        string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = "pt",
-            [ModelConfiguration.MetadataKey] = _model.Configuration.ToJson(),
-            [Prefix + "epoch"] = position.Epoch.ToString(CultureInfo.InvariantCulture),
-            [Prefix + "window"] = position.Window.ToString(CultureInfo.InvariantCulture),
-            [Prefix + "tokens"] = position.Tokens.ToString(CultureInfo.InvariantCulture),
-            [Prefix + "elapsed_seconds"] = Number(position.Elapsed.TotalSeconds),
-            [Prefix + "best_loss"] = Number(position.Best),
-            [Prefix + "since_best"] = position.SinceBest.ToString(CultureInfo.InvariantCulture),
-            [Prefix + "learning_rate"] = Number(_optimizer.LearningRate),
-        };
-        task.Save(tensors, metadata);
-        if (_options.Vocabulary is not null) metadata[LanguageModel.VocabularyMetadataKey] = _options.Vocabulary.ToJson();
-        SafeTensors.Write(path, tensors, metadata);
-    }
-
-    private Position Resume(string path, ITrainingTask task)
-    {
-        var file = _model.Load(path);
-        var m = file.Metadata;
-        string Need(string key) => m.TryGetValue(Prefix + key, out var v) ? v
-            : throw new CheckpointException(path, $"it has no trainer state ('{Prefix}{key}'); it can be loaded into a model but not resumed");
-        var optimizerState = new Dictionary<string, float[]>();
-        foreach (var name in file.Names.Where(n => n.StartsWith("optimizer.", StringComparison.Ordinal)))
-            optimizerState[name["optimizer.".Length..]] = file[name].Data;
-        try
-        {
-            _optimizer.ImportState(optimizerState);
-            var position = new Position(
-                int.Parse(Need("epoch"), CultureInfo.InvariantCulture),
-                int.Parse(Need("window"), CultureInfo.InvariantCulture),
-                long.Parse(Need("tokens"), CultureInfo.InvariantCulture),
-                TimeSpan.FromSeconds(double.Parse(Need("elapsed_seconds"), CultureInfo.InvariantCulture)),
-                float.Parse(Need("best_loss"), CultureInfo.InvariantCulture),
-                int.Parse(Need("since_best"), CultureInfo.InvariantCulture));
-            _optimizer.LearningRate = float.Parse(Need("learning_rate"), CultureInfo.InvariantCulture);
-            task.Restore(file, path);
-            return position;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or KeyNotFoundException)
-        {
-            throw new CheckpointException(path, $"its trainer state is unreadable ({e.Message})", e);
-        }
-    }
-
-    /// <summary>Where training stands: the next epoch (from 1) and window to run, and the best validation loss so far.</summary>
-    private sealed record Position(int Epoch = 1, int Window = 0, long Tokens = 0, TimeSpan Elapsed = default, float Best = float.PositiveInfinity, int SinceBest = 0);
 }

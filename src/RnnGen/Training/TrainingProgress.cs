@@ -29,5 +29,23 @@ public sealed record EpochResult(int Epoch, long Step, double EpochFraction, flo
 /// <summary>Every validation of a run, in order, and why it stopped.</summary>
 public sealed record TrainingHistory(IReadOnlyList<EpochResult> Results, string StopReason)
 {
-    public EpochResult? Best => Results.Count == 0 ? null : Results.MinBy(r => r.ValidationLoss);
+    /// <summary>
+    /// For a resumed run, the best validation of the sessions before it, as its checkpoint recorded it (null for a
+    /// fresh run, or a checkpoint that does not record it).
+    /// </summary>
+    public EpochResult? ResumedBest { get; init; }
+
+    /// <summary>
+    /// The lowest validation loss of the whole run, the sessions a resumed run continues included: the one the best
+    /// checkpoint holds (an earlier one wins a tie, as the trainer only keeps strict improvements).
+    /// </summary>
+    public EpochResult? Best
+    {
+        get
+        {
+            var here = Results.Count == 0 ? null : Results.MinBy(r => r.ValidationLoss);
+            if (ResumedBest is not { } before) return here;
+            return here is not null && here.ValidationLoss < before.ValidationLoss ? here : before;
+        }
+    }
 }

@@ -94,8 +94,8 @@ public class TrainerTests : IDisposable
     {
         var tokens = Tokens(out var vocab);
         var model = new BracketModel(vocab.Count, seed: 1);
-        // A zero learning rate never improves after the first validation.
-        var history = new Trainer(model, new Adam(0f), new TrainingOptions { BatchSize = 8, Steps = 16, Epochs = 10, EarlyStoppingPatience = 2 })
+        // A rate too small to move a weight (the smallest the trainer accepts) never improves after the first validation.
+        var history = new Trainer(model, new Sgd(1e-12f), new TrainingOptions { BatchSize = 8, Steps = 16, Epochs = 10, EarlyStoppingPatience = 2 })
             .Fit(tokens, 0.1);
         Assert.Equal(3, history.Results.Count);
         Assert.Equal("no improvement for 2 epoch(s)", history.StopReason);

@@ -7,6 +7,8 @@ namespace RnnGen.Training.Tasks;
 internal interface ITrainingTask
 {
     int BatchesPerEpoch { get; }
+    /// <summary>How many classes the softmax of the loss spans (vocabulary, classes, tags), or null for a loss without one (regression).</summary>
+    int? Classes { get; }
     /// <summary>Tokens (or steps) in one epoch, for the time-left estimate.</summary>
     long TokensPerEpoch { get; }
     /// <summary>Prepares each batch of the epoch in turn and yields its index; <see cref="Train"/> then runs on it.</summary>

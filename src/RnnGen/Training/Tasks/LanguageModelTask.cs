@@ -8,6 +8,7 @@ internal sealed class LanguageModelTask(ILanguageModel model, ReadOnlyMemory<int
     private BatchWindow _current;
 
     public int BatchesPerEpoch => _batches.WindowsPerEpoch;
+    public int? Classes => model.VocabSize;
     public long TokensPerEpoch => _batches.TokensPerEpoch;
     public long CurrentTokens => (long)options.BatchSize * options.Steps;
 
@@ -36,7 +37,7 @@ internal sealed class LanguageModelTask(ILanguageModel model, ReadOnlyMemory<int
     {
         for (int k = 0; k < _state.Layers.Length; k++)
             tensors.Add(new SafeTensor($"trainer.state_l{k}", [_state.Layers[k].Length], (float[])_state.Layers[k].Clone()));
-        metadata[Trainer.MetadataPrefix + "state_is_zero"] = _state.IsZero ? "true" : "false";
+        metadata[TrainerCheckpoint.StateIsZeroKey] = _state.IsZero ? "true" : "false";
     }
 
     public void Restore(SafeTensorsFile file, string path)
@@ -48,6 +49,6 @@ internal sealed class LanguageModelTask(ILanguageModel model, ReadOnlyMemory<int
                 throw new CheckpointException(path, $"its carried state for layer {k} was saved with a different batch size");
             saved.CopyTo(_state.Layers[k], 0);
         }
-        _state.IsZero = !file.Metadata.TryGetValue(Trainer.MetadataPrefix + "state_is_zero", out var zero) || zero == "true";
+        _state.IsZero = !file.Metadata.TryGetValue(TrainerCheckpoint.StateIsZeroKey, out var zero) || zero == "true";
     }
 }

@@ -19,6 +19,7 @@ internal sealed class Seq2SeqTask(Seq2SeqModel model, SentencePairs train, Sente
     protected override Seq2SeqBatch Batch(SequenceDataset<Seq2SeqBatch> data, IReadOnlyList<int> indices) =>
         ((SentencePairs)data).Batch(indices, model);
 
+    public override int? Classes => model.TargetVocabSize;
     protected override float ForwardBackward(Seq2SeqBatch batch) => model.ForwardBackward(batch);
     protected override double LossWeight(Seq2SeqBatch batch) => batch.TargetTokenCount;
     protected override string MetricName => "exact match";

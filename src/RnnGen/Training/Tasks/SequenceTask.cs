@@ -12,6 +12,7 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
     public int BatchesPerEpoch => (train.Count + options.BatchSize - 1) / options.BatchSize;
     public long TokensPerEpoch { get; } = train.Steps(Enumerable.Range(0, train.Count).ToArray());
     public long CurrentTokens { get; private set; }
+    public virtual int? Classes => null;
 
     public IEnumerable<int> Epoch(int epoch)
     {

@@ -4,6 +4,7 @@ namespace RnnGen.Training.Tasks;
 internal sealed class ClassifierTask(SequenceClassifier model, LabeledSequences train, LabeledSequences? validation, TrainingOptions options)
     : SequenceTask<SequenceBatch>(train, validation, options)
 {
+    public override int? Classes => model.Classes;
     protected override float ForwardBackward(SequenceBatch batch) => model.ForwardBackward(batch);
     protected override double LossWeight(SequenceBatch batch) => batch.Rows;
     protected override string MetricName => "accuracy";
@@ -28,6 +29,7 @@ internal sealed class ClassifierTask(SequenceClassifier model, LabeledSequences 
 internal sealed class TaggerTask(SequenceTagger model, TaggedSequences train, TaggedSequences? validation, TrainingOptions options)
     : SequenceTask<SequenceBatch>(train, validation, options)
 {
+    public override int? Classes => model.Tags;
     protected override float ForwardBackward(SequenceBatch batch) => model.ForwardBackward(batch);
     protected override double LossWeight(SequenceBatch batch) => batch.TokenCount;
     protected override string MetricName => "accuracy";
