@@ -45,7 +45,7 @@ internal sealed class SafeTensorsHeader
         {
             throw new CheckpointException(path, $"the header is not valid JSON ({ex.Message})", ex);
         }
-        using (document)
+        using var disposeDocument = document;
         try
         {
             JsonElement root = document.RootElement;
