@@ -23,6 +23,8 @@ public static class SafeTensors
     /// Writes <paramref name="tensors"/> as F32 in the order given, with optional <paramref name="metadata"/>.
     /// The write is atomic: the file is written to a temporary file in the same folder, flushed to disk and
     /// then moved over <paramref name="path"/>, so a crash leaves either the old file or the new one, never half of one.
+    /// The metadata also gets a CRC-32C of each tensor and of the other metadata (see <see cref="CheckpointChecksums"/>),
+    /// which <see cref="Read"/> verifies. A tensor holding NaN or an infinity is refused with an <see cref="ArgumentException"/>.
     /// </summary>
     public static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -38,8 +40,20 @@ public static class SafeTensors
                 throw new ArgumentException($"'{SafeTensorsHeader.MetadataKey}' is reserved for metadata and cannot name a tensor.", nameof(tensors));
             if (!names.Add(tensor.Name))
                 throw new ArgumentException($"Two tensors are named '{tensor.Name}'.", nameof(tensors));
+            int bad = FiniteValues.IndexOfNonFinite(tensor.Data);
+            if (bad >= 0)
+                throw new ArgumentException(
+                    $"Tensor '{tensor.Name}' holds {FiniteValues.Describe(tensor.Data[bad])} at index {bad}; a checkpoint must hold finite values, so it was not written.",
+                    nameof(tensors));
         }
-        byte[] header = BuildHeader(list, metadata);
+        if (metadata is not null && metadata.ContainsKey(CheckpointChecksums.MetadataKey))
+            throw new ArgumentException($"Metadata key '{CheckpointChecksums.MetadataKey}' is reserved for the checksums the writer adds.", nameof(metadata));
+        // The checksums go into the header, so the data is hashed before anything is written.
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+            all[key] = value ?? throw new ArgumentNullException(nameof(metadata), $"metadata['{key}'] is null.");
+        all[CheckpointChecksums.MetadataKey] = CheckpointChecksums.Build(list.Select(t => (t.Name, ChecksumOf(t.Data))).ToList(), all);
+        byte[] header = BuildHeader(list, all);
 
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath)!;
@@ -73,22 +87,16 @@ public static class SafeTensors
         Write(path, parameters.Select(SafeTensor.FromParameter), metadata);
     }
 
-    private static byte[] BuildHeader(List<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] BuildHeader(List<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            if (metadata is { Count: > 0 })
-            {
-                json.WriteStartObject(SafeTensorsHeader.MetadataKey);
-                foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    ArgumentNullException.ThrowIfNull(value, $"metadata['{key}']");
-                    json.WriteString(key, value);
-                }
-                json.WriteEndObject();
-            }
+            json.WriteStartObject(SafeTensorsHeader.MetadataKey);
+            foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                json.WriteString(key, value);
+            json.WriteEndObject();
             long offset = 0;
             foreach (SafeTensor tensor in tensors)
             {
@@ -113,6 +121,20 @@ public static class SafeTensors
         buffer.WrittenSpan.CopyTo(header);
         header.AsSpan(buffer.WrittenCount).Fill((byte)' ');
         return header;
+    }
+
+    /// <summary>The CRC-32C of <paramref name="data"/> as the file stores it: little-endian F32.</summary>
+    private static uint ChecksumOf(float[] data)
+    {
+        if (BitConverter.IsLittleEndian) return Crc32C.Compute(MemoryMarshal.AsBytes(data.AsSpan()));
+        uint state = Crc32C.Initial;
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (float value in data)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes, value);
+            state = Crc32C.Append(state, bytes);
+        }
+        return Crc32C.Finish(state);
     }
 
     private static void WriteFloats(Stream stream, float[] data)
@@ -141,7 +163,9 @@ public static class SafeTensors
 
     /// <summary>
     /// Reads a whole safetensors file, converting F32, F64, F16 and BF16 tensors to float. Everything is
-    /// checked; a damaged or foreign file raises a <see cref="CheckpointException"/> naming the path and the problem.
+    /// checked: the header, the checksums when the file has them (files from PyTorch have none and load unchecked)
+    /// and that every value is finite. A damaged or foreign file raises a <see cref="CheckpointException"/> naming
+    /// the path and the problem. The checksum entry is not part of the returned metadata.
     /// </summary>
     public static SafeTensorsFile Read(string path)
     {
@@ -167,29 +191,41 @@ public static class SafeTensors
         int jsonLength = headerBytes.AsSpan().TrimEnd((byte)' ').Length;
         long dataStart = 8 + (long)headerLength;
         var header = SafeTensorsHeader.Parse(path, headerBytes.AsMemory(0, jsonLength), fileLength - dataStart);
+        // The metadata is checked before the tensors are read, so a damaged file fails fast.
+        var checksums = CheckpointChecksums.Verify(path, header.Metadata, header.Entries.Select(e => e.Name));
 
         var tensors = new List<SafeTensor>(header.Entries.Count);
         foreach (var entry in header.Entries)
         {
             float[] data = new float[entry.ElementCount];
-            ReadElements(path, handle, entry.DType, dataStart + entry.Begin, data);
+            uint checksum = ReadElements(path, handle, entry.DType, dataStart + entry.Begin, data);
+            if (checksums is not null && checksums.Tensors[entry.Name] != checksum)
+                throw new CheckpointException(path, $"tensor '{entry.Name}' does not match its checksum (the file is damaged)");
+            // Also for files without checksums: F64 values beyond float's range become infinities here.
+            int bad = FiniteValues.IndexOfNonFinite(data);
+            if (bad >= 0)
+                throw new CheckpointException(path, $"tensor '{entry.Name}' holds {FiniteValues.Describe(data[bad])} at index {bad}; a model cannot use non-finite weights");
             tensors.Add(new SafeTensor(entry.Name, entry.Shape, data));
         }
+        header.Metadata.Remove(CheckpointChecksums.MetadataKey);
         return new SafeTensorsFile(path, tensors, header.Metadata);
     }
 
-    private static void ReadElements(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, SafeTensorDType dtype, long offset, float[] data)
+    /// <summary>Reads and converts one tensor's elements; returns the CRC-32C of its bytes as stored.</summary>
+    private static uint ReadElements(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, SafeTensorDType dtype, long offset, float[] data)
     {
         int size = SafeTensorDTypes.Size(dtype);
         int perChunk = ChunkBytes / size;
+        uint state = Crc32C.Initial;
         if (dtype == SafeTensorDType.F32 && BitConverter.IsLittleEndian)
         {
             for (int start = 0; start < data.Length; start += perChunk)
             {
-                Span<float> part = data.AsSpan(start, Math.Min(perChunk, data.Length - start));
-                ReadExactly(path, handle, MemoryMarshal.AsBytes(part), offset + (long)start * 4);
+                Span<byte> part = MemoryMarshal.AsBytes(data.AsSpan(start, Math.Min(perChunk, data.Length - start)));
+                ReadExactly(path, handle, part, offset + (long)start * 4);
+                state = Crc32C.Append(state, part);
             }
-            return;
+            return Crc32C.Finish(state);
         }
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
@@ -199,8 +235,10 @@ public static class SafeTensors
                 int count = Math.Min(perChunk, data.Length - start);
                 Span<byte> bytes = chunk.AsSpan(0, count * size);
                 ReadExactly(path, handle, bytes, offset + (long)start * size);
+                state = Crc32C.Append(state, bytes);
                 SafeTensorDTypes.ToFloat(dtype, bytes, data.AsSpan(start, count));
             }
+            return Crc32C.Finish(state);
         }
         finally
         {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace RnnGen.Checkpoints;
 
@@ -10,6 +12,9 @@ namespace RnnGen.Checkpoints;
 internal sealed class SafeTensorsHeader
 {
     public const string MetadataKey = "__metadata__";
+
+    /// <summary>The keys a tensor's description may have; any other is a misspelling or damage.</summary>
+    private static readonly string[] Fields = ["dtype", "shape", "data_offsets"];
 
     internal readonly record struct Entry(string Name, SafeTensorDType DType, int[] Shape, int ElementCount, long Begin, long End);
 
@@ -26,6 +31,11 @@ internal sealed class SafeTensorsHeader
     /// <summary>Parses <paramref name="json"/> and checks it against a data buffer of <paramref name="dataLength"/> bytes.</summary>
     public static SafeTensorsHeader Parse(string path, ReadOnlyMemory<byte> json, long dataLength)
     {
+        // JsonDocument does not check the UTF-8 inside strings until they are read, where it would throw
+        // InvalidOperationException; checking first turns a flipped high bit into a clear message.
+        var utf16 = new char[json.Length];
+        if (Utf8.ToUtf16(json.Span, utf16, out int valid, out _, replaceInvalidSequences: false) != OperationStatus.Done)
+            throw new CheckpointException(path, $"the header is not valid UTF-8 (at byte {8 + valid} of the file)");
         JsonDocument document;
         try
         {
@@ -35,7 +45,8 @@ internal sealed class SafeTensorsHeader
         {
             throw new CheckpointException(path, $"the header is not valid JSON ({ex.Message})", ex);
         }
-        using (document)
+        using var disposeDocument = document;
+        try
         {
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -55,6 +66,11 @@ internal sealed class SafeTensorsHeader
             }
             CheckRanges(path, entries, dataLength);
             return new SafeTensorsHeader(entries, metadata);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Valid UTF-8 can still escape an unpaired surrogate ("\ud800"), which no .NET string can hold.
+            throw new CheckpointException(path, $"the header holds a string that is not valid Unicode ({ex.Message})", ex);
         }
     }
 
@@ -77,6 +93,10 @@ internal sealed class SafeTensorsHeader
             throw new CheckpointException(path, "a tensor has an empty name");
         if (value.ValueKind != JsonValueKind.Object)
             throw new CheckpointException(path, $"tensor '{name}' must be described by an object, not {Describe(value.ValueKind)}");
+
+        foreach (JsonProperty field in value.EnumerateObject())
+            if (Array.IndexOf(Fields, field.Name) < 0)
+                throw new CheckpointException(path, $"tensor '{name}' has an unknown key '{field.Name}' (expected {string.Join(", ", Fields)})");
 
         if (!value.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
             throw new CheckpointException(path, $"tensor '{name}' has no \"dtype\" string");
@@ -103,7 +123,8 @@ internal sealed class SafeTensorsHeader
 
         if (!value.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
             throw new CheckpointException(path, $"tensor '{name}' has no \"data_offsets\" pair [begin, end]");
-        if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        if (offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
+            || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new CheckpointException(path, $"tensor '{name}' has invalid data_offsets {offsets.GetRawText()}: they must be integers with 0 <= begin <= end");
 
         long bytes = count * SafeTensorDTypes.Size(dtype);

@@ -32,6 +32,9 @@ internal static class ModelFile
             {
                 throw new CheckpointException(path, $"its model configuration is not valid JSON ({e.Message})", e);
             }
+            // The serializer leaves a missing (or misspelt) list null rather than failing; comparing would then throw.
+            if (stored.Layers is null || stored.Layers.Any(l => l?.Cell is null) || stored.DecoderLayers?.Any(l => l?.Cell is null) == true)
+                throw new CheckpointException(path, "its model configuration lacks its \"layers\" or a layer's \"cell\"");
             if (!stored.SameShapeAs(configuration))
                 throw new CheckpointException(path, $"it holds a different model ({stored}) than this one ({configuration})");
         }

@@ -65,7 +65,7 @@ public class SafeTensorsTests
     {
         using var folder = new TempFolder();
         string path = folder.File("mixed.safetensors");
-        byte[] f64 = new[] { 1.5, -0.25, 1e300 }.SelectMany(BitConverter.GetBytes).ToArray();
+        byte[] f64 = new[] { 1.5, -0.25, 1e30 }.SelectMany(BitConverter.GetBytes).ToArray();
         byte[] f16 = new[] { (Half)0.5f, (Half)(-3f) }.SelectMany(h => BitConverter.GetBytes(BitConverter.HalfToUInt16Bits(h))).ToArray();
         // bfloat16 is the upper 16 bits of a float32.
         byte[] bf16 = new[] { 2.5f, -1f }.SelectMany(f => BitConverter.GetBytes((ushort)(BitConverter.SingleToUInt32Bits(f) >> 16))).ToArray();
@@ -76,7 +76,7 @@ public class SafeTensorsTests
 
         SafeTensorsFile file = SafeTensors.Read(path);
 
-        Assert.Equal([1.5f, -0.25f, float.PositiveInfinity], file["d"].Data);
+        Assert.Equal([1.5f, -0.25f, 1e30f], file["d"].Data);
         Assert.Equal([0.5f, -3f], file["h"].Data);
         Assert.Equal([2, 1], file["h"].Shape);
         Assert.Equal([2.5f, -1f], file["b"].Data);
