@@ -19,6 +19,9 @@ public static class SafeTensors
     /// <summary>Test hook: runs on the writing thread with the temporary file's path just before it replaces the target.</summary>
     [ThreadStatic] internal static Action<string>? BeforeCommitForTesting;
 
+    /// <summary>Test hook: the file operations of writes on this thread (null: the real file system).</summary>
+    [ThreadStatic] internal static CheckpointFileSystem? FileSystemForTesting;
+
     /// <summary>
     /// Writes <paramref name="tensors"/> as F32 in the order given, with optional <paramref name="metadata"/>.
     /// The write is atomic: the file is written to a temporary file in the same folder, flushed to disk and
@@ -58,24 +61,28 @@ public static class SafeTensors
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath)!;
         string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        CheckpointFileSystem fs = FileSystemForTesting ?? CheckpointFileSystem.Real;
+        Stream? stream = null;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: ChunkBytes))
-            {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (SafeTensor tensor in list)
-                    WriteFloats(stream, tensor.Data);
-                stream.Flush(flushToDisk: true);
-            }
+            stream = fs.CreateTemporary(temporary, ChunkBytes);
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            fs.Write(stream, length);
+            fs.Write(stream, header);
+            foreach (SafeTensor tensor in list)
+                WriteFloats(fs, stream, tensor.Data);
+            fs.Flush(stream);
+            Stream open = stream;
+            stream = null;
+            fs.Close(open);
             BeforeCommitForTesting?.Invoke(temporary);
-            File.Move(temporary, fullPath, overwrite: true);
+            fs.Move(temporary, fullPath);
         }
         catch
         {
-            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (stream is not null) { try { stream.Dispose(); } catch (IOException) { } }
+            try { fs.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
     }
@@ -137,12 +144,12 @@ public static class SafeTensors
         return Crc32C.Finish(state);
     }
 
-    private static void WriteFloats(Stream stream, float[] data)
+    private static void WriteFloats(CheckpointFileSystem fs, Stream stream, float[] data)
     {
         if (BitConverter.IsLittleEndian)
         {
             for (int start = 0; start < data.Length; start += ChunkBytes / 4)
-                stream.Write(MemoryMarshal.AsBytes(data.AsSpan(start, Math.Min(ChunkBytes / 4, data.Length - start))));
+                fs.Write(stream, MemoryMarshal.AsBytes(data.AsSpan(start, Math.Min(ChunkBytes / 4, data.Length - start))));
             return;
         }
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
@@ -152,7 +159,7 @@ public static class SafeTensors
             {
                 int count = Math.Min(ChunkBytes / 4, data.Length - start);
                 for (int i = 0; i < count; i++) BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(4 * i), data[start + i]);
-                stream.Write(chunk, 0, 4 * count);
+                fs.Write(stream, chunk.AsSpan(0, 4 * count));
             }
         }
         finally

@@ -9,6 +9,7 @@ public abstract partial class LanguageModel
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (vocab.Count != VocabSize)
             throw new ArgumentException($"The vocabulary has {vocab.Count} tokens but the model was built for {VocabSize}.", nameof(vocab));
+        using var _ = Caller.Enter();
         var sampler = new Sampler(temperature, topK, topP, seed);
         var ids = prompt.Length == 0 ? [0] : vocab.Encode(prompt);
         var generated = new int[length];

@@ -8,7 +8,8 @@ namespace RnnGen.Models;
 /// <remarks>
 /// Parameters live in one flat buffer (and gradients in another) in PyTorch's state_dict order:
 /// embedding.weight [V, E]; per layer k the cell's tensors as rnn.{name}_l{k}; output.weight [V, H];
-/// output.bias [V]. Sequences run time-major inside. Not thread-safe: one model, one caller.
+/// output.bias [V]. Sequences run time-major inside. Not thread-safe: one model, one caller; a second caller
+/// arriving while a call is in progress gets an <see cref="InvalidOperationException"/>.
 /// </remarks>
 public abstract partial class LanguageModel : ILanguageModel
 {
@@ -17,10 +18,13 @@ public abstract partial class LanguageModel : ILanguageModel
     private readonly LanguageModelNetwork<float> _network;
     private readonly Parameter[] _parameters;
     private readonly int _seed;
+    /// <summary>Refuses a second caller while a call is in progress (see <see cref="SingleCaller"/>).</summary>
+    internal SingleCaller Caller { get; }
 
     protected LanguageModel(int vocabSize, int seed)
     {
         _seed = seed;
+        Caller = new SingleCaller(GetType().Name);
         _network = CreateNetwork<float>(vocabSize, seed);
         _parameters = ModelParameters.Of(_network.Parameters);
         var rnn = _network.Rnn;
@@ -65,7 +69,9 @@ public abstract partial class LanguageModel : ILanguageModel
     /// <summary>The logits of every position, [batch, steps, vocab] (row-major, as the batch), forward only.</summary>
     public float[] Logits(TokenBatch batch, RecurrentState? state = null)
     {
-        Run(batch, state, Pass.Predict);
+        ArgumentNullException.ThrowIfNull(batch);
+        using var _ = Caller.Enter();
+        _network.Step(batch, state, Pass.Predict, Training);
         int B = batch.BatchSize, T = batch.Steps, V = VocabSize;
         var logits = _network.Logits;
         var result = new float[B * T * V];
@@ -78,6 +84,7 @@ public abstract partial class LanguageModel : ILanguageModel
     private float Run(TokenBatch batch, RecurrentState? state, Pass pass)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        using var _ = Caller.Enter();
         return _network.Step(batch, state, pass, Training);
     }
 

@@ -20,10 +20,13 @@ public abstract class Seq2SeqModel : ITrainable
 
     private readonly Parameter[] _parameters;
     private readonly int _seed;
+    /// <summary>Refuses a second caller while a call is in progress (see <see cref="SingleCaller"/>).</summary>
+    internal SingleCaller Caller { get; }
 
     protected Seq2SeqModel(int sourceVocabSize, int targetVocabSize, int seed)
     {
         _seed = seed;
+        Caller = new SingleCaller(GetType().Name);
         Network = CreateNetwork<float>(sourceVocabSize, targetVocabSize, seed);
         Network.Initialize(new Random(seed));
         _parameters = ModelParameters.Of(Network.Parameters);
@@ -61,22 +64,36 @@ public abstract class Seq2SeqModel : ITrainable
         new(sources, targets, BeginId, EndId, PaddingId, minSourceSteps, minTargetSteps);
 
     /// <summary>The mean cross-entropy over the batch's real target tokens and its gradients (overwritten).</summary>
-    public float ForwardBackward(Seq2SeqBatch batch) => Network.Step(batch, Pass.Gradients, Training);
+    public float ForwardBackward(Seq2SeqBatch batch)
+    {
+        using var _ = Caller.Enter();
+        return Network.Step(batch, Pass.Gradients, Training);
+    }
 
     /// <summary>The mean cross-entropy over the batch's real target tokens, forward only.</summary>
-    public float Loss(Seq2SeqBatch batch) => Network.Step(batch, Pass.Loss, Training);
+    public float Loss(Seq2SeqBatch batch)
+    {
+        using var _ = Caller.Enter();
+        return Network.Step(batch, Pass.Loss, Training);
+    }
 
     /// <summary>
     /// Greedy decoding of one source sentence: the most likely token at each step until &lt;eos&gt; or
     /// <paramref name="maxLength"/> tokens. With <paramref name="attention"/>, also returns the attention
     /// weights of each produced token over the source, [produced, source length].
     /// </summary>
-    public int[] Translate(int[] source, int maxLength = 64, List<float[]>? attention = null) =>
-        new Seq2SeqDecoder<float>(Network, source).Greedy(BeginId, EndId, maxLength, attention);
+    public int[] Translate(int[] source, int maxLength = 64, List<float[]>? attention = null)
+    {
+        using var _ = Caller.Enter();
+        return new Seq2SeqDecoder<float>(Network, source).Greedy(BeginId, EndId, maxLength, attention);
+    }
 
     /// <summary>Beam search with length-normalised scores (see <see cref="BeamSearch.Search"/>); beam 1 is greedy.</summary>
-    public int[] TranslateBeam(int[] source, int beamWidth, int maxLength = 64, double lengthPenalty = 0.7) =>
-        new Seq2SeqDecoder<float>(Network, source).Beam(BeginId, EndId, maxLength, beamWidth, lengthPenalty);
+    public int[] TranslateBeam(int[] source, int beamWidth, int maxLength = 64, double lengthPenalty = 0.7)
+    {
+        using var _ = Caller.Enter();
+        return new Seq2SeqDecoder<float>(Network, source).Beam(BeginId, EndId, maxLength, beamWidth, lengthPenalty);
+    }
 
     /// <summary>A double-precision network with this model's layout and current values (fresh cells, fresh buffers).</summary>
     public Seq2SeqNetwork<double> ToDouble()

@@ -39,10 +39,18 @@ public abstract class SequenceClassifier : TrainableModel
     }
 
     /// <summary>The mean cross-entropy over the batch's rows, and its gradients (overwritten).</summary>
-    public float ForwardBackward(SequenceBatch batch) => _network.Step(Check(batch), Pass.Gradients, Training);
+    public float ForwardBackward(SequenceBatch batch)
+    {
+        using var _ = Caller.Enter();
+        return _network.Step(Check(batch), Pass.Gradients, Training);
+    }
 
     /// <summary>The mean cross-entropy over the batch's rows, forward only.</summary>
-    public float Loss(SequenceBatch batch) => _network.Step(Check(batch), Pass.Loss, Training);
+    public float Loss(SequenceBatch batch)
+    {
+        using var _ = Caller.Enter();
+        return _network.Step(Check(batch), Pass.Loss, Training);
+    }
 
     /// <summary>The most likely class of each sequence.</summary>
     public int[] Predict(IReadOnlyList<int[]> sequences) =>
@@ -52,6 +60,7 @@ public abstract class SequenceClassifier : TrainableModel
     public float[][] PredictProbabilities(IReadOnlyList<int[]> sequences)
     {
         ArgumentNullException.ThrowIfNull(sequences);
+        using var _ = Caller.Enter();
         var result = new float[sequences.Count][];
         foreach (var group in PredictionGroups(sequences, s => s?.Length ?? 0))
         {

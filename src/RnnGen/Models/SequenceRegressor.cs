@@ -43,15 +43,24 @@ public abstract class SequenceRegressor : TrainableModel
         new(inputs, Inputs, targets, targets is null ? 0 : Outputs);
 
     /// <summary>The mean squared error over the batch's real steps and outputs, and its gradients (overwritten).</summary>
-    public float ForwardBackward(RegressionBatch batch) => _network.Step(Check(batch), Pass.Gradients, Training);
+    public float ForwardBackward(RegressionBatch batch)
+    {
+        using var _ = Caller.Enter();
+        return _network.Step(Check(batch), Pass.Gradients, Training);
+    }
 
     /// <summary>The mean squared error over the batch's real steps and outputs, forward only.</summary>
-    public float Loss(RegressionBatch batch) => _network.Step(Check(batch), Pass.Loss, Training);
+    public float Loss(RegressionBatch batch)
+    {
+        using var _ = Caller.Enter();
+        return _network.Step(Check(batch), Pass.Loss, Training);
+    }
 
     /// <summary>Per series, the outputs at every step, row-major [steps, Outputs] (no dropout).</summary>
     public float[][] Predict(IReadOnlyList<float[]> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        using var _ = Caller.Enter();
         var result = new float[inputs.Count][];
         foreach (var group in PredictionGroups(inputs, s => s?.Length ?? 0))
         {

@@ -9,6 +9,11 @@ public abstract class TrainableModel : ITrainable
     private Parameter[] _parameters = [];
     private ParameterStore<float>? _store;
 
+    protected TrainableModel() => Caller = new SingleCaller(GetType().Name);
+
+    /// <summary>Refuses a second caller while a call is in progress (see <see cref="SingleCaller"/>).</summary>
+    internal SingleCaller Caller { get; }
+
     public IReadOnlyList<Parameter> Parameters => _parameters;
     public ModelConfiguration Configuration { get; private set; } = null!;
     public bool Training { get; set; } = true;

@@ -4,12 +4,16 @@ public sealed partial class Trainer
 {
     // ---- Checkpoints with the trainer's state (schema: TrainerCheckpoint) ------------------------------
 
-    /// <summary>Writes a checkpoint and returns its path; refuses (diverged) when a parameter is not finite.</summary>
-    private string WriteCheckpoint(string path, Position position, ITrainingTask task, long step, int epoch)
+    /// <summary>
+    /// Writes a checkpoint and returns its path; refuses (diverged) when a parameter is not finite. A failed write
+    /// becomes a <see cref="CheckpointWriteException"/> naming the file and <paramref name="lastGood"/>, which the
+    /// atomic write leaves intact.
+    /// </summary>
+    private string WriteCheckpoint(string path, Position position, ITrainingTask task, long step, int epoch, string? lastGood)
     {
         foreach (var p in _model.Parameters)
             if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(p.Value))
-                throw new TrainingDivergedException(step, epoch, float.NaN, File.Exists(path) ? path : null,
+                throw new TrainingDivergedException(step, epoch, float.NaN, lastGood,
                     $"parameter '{p.Name}' is no longer finite, so '{path}' was not written");
         var tensors = _model.Parameters.Select(SafeTensor.FromParameter).ToList();
         foreach (var (key, values) in _optimizer.ExportState())
@@ -34,7 +38,14 @@ public sealed partial class Trainer
         }.WriteTo(metadata);
         task.Save(tensors, metadata);
         if (_options.Vocabulary is not null) metadata[LanguageModel.VocabularyMetadataKey] = _options.Vocabulary.ToJson();
-        SafeTensors.Write(path, tensors, metadata);
+        try
+        {
+            SafeTensors.Write(path, tensors, metadata);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointWriteException(path, lastGood, e);
+        }
         return path;
     }
 

@@ -141,11 +141,11 @@ public sealed partial class Trainer
                         };
                         // The plateau counts the scheduled validations only: an uninterrupted run never sees a budget's.
                         if (o.Plateau is not null && scheduled) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
-                        if (improved && o.CheckpointPath is not null) lastGood = WriteCheckpoint(o.CheckpointPath, position, task, step, epoch);
+                        if (improved && o.CheckpointPath is not null) lastGood = WriteCheckpoint(o.CheckpointPath, position, task, step, epoch, lastGood);
                         Report(epoch, fraction, smoothed, tokensAtStart, position, clock, task.TokensPerEpoch, result, Elapsed());
                         if (o.StopAtMetric is { } goal && result.Metric >= goal)
                         {
-                            if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch);
+                            if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch, lastGood);
                             return Done($"{result.MetricName} reached {goal}");
                         }
                     }
@@ -155,7 +155,7 @@ public sealed partial class Trainer
                     }
                     if (o.LastCheckpointPath is not null)
                     {
-                        WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch);
+                        WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch, lastGood);
                         lastGood ??= o.LastCheckpointPath;
                     }
                 }
