@@ -41,17 +41,40 @@ public static class Cli
                 _ => TrainCommand.Run(o, output, CreateConsole(output), cancellation, hooks),
             };
         }
-        catch (CliException e)
+        catch (Exception e)
         {
-            error.WriteLine($"error: {e.Message}");
-            if (e.ExitCode == ExitCodes.Usage) error.WriteLine("Run 'rnngen --help' for the commands and options.");
-            return e.ExitCode;
+            return Report(e, error);
         }
-        catch (CheckpointException e)
+    }
+
+    /// <summary>Where a bug is reported.</summary>
+    public const string IssuesAddress = "the RnnGen repository's issue tracker (GitHub Issues)";
+
+    /// <summary>
+    /// The one place an exception becomes a message and an exit code: user errors, unreadable checkpoints, I/O
+    /// failures and, for anything else, an internal error that says so and where to report it. Never a stack trace.
+    /// </summary>
+    internal static int Report(Exception e, TextWriter error)
+    {
+        switch (e)
         {
-            // The message starts with the file's path and says what is wrong with it.
-            error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Error;
+            case CliException c:
+                error.WriteLine($"error: {c.Message}");
+                if (c.ExitCode == ExitCodes.Usage) error.WriteLine("Run 'rnngen --help' for the commands and options.");
+                return c.ExitCode;
+            case CheckpointException:
+                // The message starts with the file's path and says what is wrong with it.
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Input;
+            case IOException or UnauthorizedAccessException:
+                error.WriteLine($"error: I/O failure: {e.Message}");
+                return ExitCodes.IO;
+            default:
+                var inner = e is InternalErrorException { InnerException: { } i } ? i : e;
+                error.WriteLine($"error: internal error in rnngen: {inner.GetType().Name}: {inner.Message}");
+                if (e is InternalErrorException { Saved: { } saved }) error.WriteLine(saved);
+                error.WriteLine($"This is a bug; please report it, with the command line and this message, at {IssuesAddress}.");
+                return ExitCodes.Internal;
         }
     }
 

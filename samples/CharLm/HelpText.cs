@@ -28,6 +28,7 @@ public static class HelpText
               --seed N            initialisation, dropout and sampling seed (default: 0)
               --out DIR           where checkpoints, vocab.json, loss.csv and loss.png go (default: {OUT})
               --resume            continue from <out>/last.safetensors
+              --overwrite         start afresh in an --out that already holds a run, replacing it
 
             Sampling and evaluation:
               --checkpoint FILE   the checkpoint to read (default: <out>/best.safetensors)
@@ -39,8 +40,9 @@ public static class HelpText
 
               -h, --help          this help
 
-            Ctrl+C while training saves a checkpoint; `rnngen train --resume` continues from it.
-            Exit codes: 0 done, 1 error (file, corpus, checkpoint), 2 bad command line, 130 interrupted.
+            Ctrl+C or SIGTERM while training saves a checkpoint; `rnngen train --resume` continues from it.
+            Exit codes: 0 done, 2 bad command line, 3 bad input (file, corpus, checkpoint), 4 I/O failure (cannot write --out,
+            disk full), 70 internal error (a bug: please report it), 75 --out in use by another run, 130 Ctrl+C, 143 SIGTERM.
             """
             .Replace("{DEFAULT}", Presets.DefaultName, StringComparison.Ordinal)
             .Replace("{MINUTES}", Options.DefaultMinutes.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)

@@ -22,13 +22,13 @@ public sealed class LossCurve : IDisposable
 {
     public const string Header = "step,epoch,tokens,elapsed_s,train_loss,val_loss,perplexity,bits_per_char";
     private readonly List<LossPoint> _points = [];
-    private readonly StreamWriter _csv;
+    private readonly List<string> _kept = [];
+    private StreamWriter? _csv;
 
     /// <summary>Starts <paramref name="csvPath"/> afresh, or, when <paramref name="continueAfterTokens"/> is set, keeps its rows up to that many tokens.</summary>
     public LossCurve(string csvPath, long? continueAfterTokens = null)
     {
         CsvPath = csvPath;
-        var kept = new List<string>();
         if (continueAfterTokens is { } last && File.Exists(csvPath))
         {
             // Rows after the checkpoint we resume from were never saved in it: they are trained again. The rest stay as written.
@@ -37,13 +37,11 @@ public sealed class LossCurve : IDisposable
                 if (Parse(line) is { } p && p.Tokens <= last)
                 {
                     _points.Add(p);
-                    kept.Add(line);
+                    _kept.Add(line);
                 }
             }
         }
-        _csv = new StreamWriter(csvPath, append: false) { AutoFlush = true, NewLine = "\n" };
-        _csv.WriteLine(Header);
-        foreach (var line in kept) _csv.WriteLine(line);
+        // The file is rewritten at the first point, not here: a run refused before it trains leaves loss.csv as it was.
     }
 
     public string CsvPath { get; }
@@ -52,6 +50,12 @@ public sealed class LossCurve : IDisposable
     public void Add(LossPoint point)
     {
         _points.Add(point);
+        if (_csv is null)
+        {
+            _csv = new StreamWriter(CsvPath, append: false) { AutoFlush = true, NewLine = "\n" };
+            _csv.WriteLine(Header);
+            foreach (var line in _kept) _csv.WriteLine(line);
+        }
         _csv.WriteLine(Format(point));
     }
 
@@ -105,5 +109,5 @@ public sealed class LossCurve : IDisposable
         plot.SavePng(path, 900, 540);
     }
 
-    public void Dispose() => _csv.Dispose();
+    public void Dispose() => _csv?.Dispose();
 }

@@ -28,6 +28,8 @@ public sealed record Options
     public int? Seed { get; init; }
     public string Out { get; init; } = DefaultOut;
     public bool Resume { get; init; }
+    /// <summary>Start afresh in an --out folder that already holds a run, replacing it.</summary>
+    public bool Overwrite { get; init; }
     public string? Checkpoint { get; init; }
     public int Length { get; init; } = DefaultLength;
     public float Temperature { get; init; } = DefaultTemperature;
@@ -42,11 +44,11 @@ public sealed record Options
 /// </summary>
 public static class OptionParser
 {
-    private static readonly string[] Flags = ["--resume", "--help", "-h", "-?"];
+    private static readonly string[] Flags = ["--resume", "--overwrite", "--help", "-h", "-?"];
 
     public static readonly IReadOnlyList<string> Names =
     [
-        "--text", "--model", "--epochs", "--minutes", "--validation", "--batch", "--steps", "--lr", "--seed", "--out", "--resume",
+        "--text", "--model", "--epochs", "--minutes", "--validation", "--batch", "--steps", "--lr", "--seed", "--out", "--resume", "--overwrite",
         "--checkpoint", "--length", "--temperature", "--top-k", "--top-p", "--prompt", "--help",
     ];
 
@@ -78,23 +80,28 @@ public static class OptionParser
             if (Flags.Contains(name))
             {
                 if (inline is not null) throw Usage($"option '{name}' takes no value");
-                o = name == "--resume" ? o with { Resume = true } : o with { Help = true };
+                o = name switch
+                {
+                    "--resume" => o with { Resume = true },
+                    "--overwrite" => o with { Overwrite = true },
+                    _ => o with { Help = true },
+                };
                 continue;
             }
             if (!Names.Contains(name))
                 throw Usage($"unknown option '{name}'" + Suggestion(name));
 
-            string value = inline ?? (i + 1 < args.Count ? args[++i] : throw Usage($"option '{name}' needs a value"));
+            string value = inline ?? NextValue(args, ref i, name);
             o = name switch
             {
                 "--text" => o with { Text = NonEmpty(name, value) },
                 "--model" => o with { Model = NonEmpty(name, value) },
                 "--epochs" => o with { Epochs = PositiveInt(name, value) },
-                "--minutes" => o with { Minutes = PositiveDouble(name, value) },
+                "--minutes" => o with { Minutes = Minutes(name, value) },
                 "--validation" => o with { Validation = Fraction(name, value) },
                 "--batch" => o with { Batch = PositiveInt(name, value) },
                 "--steps" => o with { Steps = PositiveInt(name, value) },
-                "--lr" => o with { LearningRate = (float)PositiveDouble(name, value) },
+                "--lr" => o with { LearningRate = PositiveFloat(name, value) },
                 "--seed" => o with { Seed = Int(name, value) },
                 "--out" => o with { Out = NonEmpty(name, value) },
                 "--checkpoint" => o with { Checkpoint = NonEmpty(name, value) },
@@ -106,7 +113,22 @@ public static class OptionParser
                 _ => throw Usage($"unknown option '{name}'"),
             };
         }
+        if (o.Resume && o.Overwrite) throw Usage("--resume continues the run in --out and --overwrite replaces it: give one of them");
         return o;
+    }
+
+    /// <summary>
+    /// The value after option <paramref name="name"/>. Another option is never taken for it: <c>--out --resume</c> is an
+    /// error, not a folder named --resume (a value that starts with -- is written <c>--out=--odd</c>).
+    /// </summary>
+    private static string NextValue(IReadOnlyList<string> args, ref int i, string name)
+    {
+        if (i + 1 >= args.Count) throw Usage($"option '{name}' needs a value");
+        string next = args[i + 1];
+        if (next.StartsWith("--", StringComparison.Ordinal) || Flags.Contains(next))
+            throw Usage($"option '{name}' needs a value, but is followed by the option '{next}' (for a value that starts with --, write {name}=VALUE)");
+        i++;
+        return next;
     }
 
     private static Command ParseCommand(string word) => word.ToLowerInvariant() switch
@@ -164,15 +186,37 @@ public static class OptionParser
         return d > 0 ? d : throw Usage($"option '{name}' must be greater than 0, got '{value}'");
     }
 
+    /// <summary>The longest time budget: TimeSpan holds about 29,000 years; a century is plenty.</summary>
+    private const double MaxMinutes = 100 * 365.25 * 24 * 60;
+
+    private static double Minutes(string name, string value)
+    {
+        double d = PositiveDouble(name, value);
+        return d <= MaxMinutes ? d : throw Usage($"option '{name}' must be at most {MaxMinutes:0} (a century), got '{value}'");
+    }
+
+    /// <summary>A number the model uses as a 32-bit float: it must stay finite, and not round to 0 when it is positive.</summary>
+    private static float Float(string name, string value, double d)
+    {
+        float f = (float)d;
+        if (!float.IsFinite(f))
+            throw Usage(FormattableString.Invariant($"option '{name}' is too large, got '{value}' (at most {float.MaxValue:G3})"));
+        if (d != 0 && !float.IsNormal(f))
+            throw Usage(FormattableString.Invariant($"option '{name}' is too small, got '{value}': it rounds to {f} as a 32-bit float (at least 1.18E-38)"));
+        return f;
+    }
+
+    private static float PositiveFloat(string name, string value) => Float(name, value, PositiveDouble(name, value));
+
     private static float Temperature(string name, string value)
     {
         double d = Double(name, value);
-        return d >= 0 ? (float)d : throw Usage($"option '{name}' must be 0 (greedy) or more, got '{value}'");
+        return d >= 0 ? Float(name, value, d) : throw Usage($"option '{name}' must be 0 (greedy) or more, got '{value}'");
     }
 
     private static float TopP(string name, string value)
     {
         double d = Double(name, value);
-        return d > 0 && d <= 1 ? (float)d : throw Usage($"option '{name}' must be in (0, 1], got '{value}'");
+        return d > 0 && d <= 1 ? Float(name, value, d) : throw Usage($"option '{name}' must be in (0, 1], got '{value}'");
     }
 }

@@ -22,7 +22,7 @@ public sealed record RunInfo(string Model, int Batch, int Steps, float LearningR
             if (Text is null) json.WriteNull("text"); else json.WriteString("text", Path.GetFullPath(Text));
             json.WriteEndObject();
         }
-        File.WriteAllText(Path.Combine(directory, FileName), Encoding.UTF8.GetString(stream.ToArray()) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, FileName), Encoding.UTF8.GetString(stream.ToArray()) + "\n");
     }
 
     /// <summary>The run described in <paramref name="directory"/>, or null when there is none (or it is unreadable).</summary>

@@ -64,12 +64,12 @@ public class EndToEndTests
         string best = Path.Combine(run, "best.safetensors");
 
         var r = CliRunner.Run("sample", "--checkpoint", best, "--model", "gru-small");
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains($"error: {best}: it holds a different model", r.Err);
         Assert.DoesNotContain("   at ", r.Err);
 
         var resume = CliRunner.Run("train", "--resume", "--out", run, "--model", "lstm-small", "--epochs", "2");
-        Assert.Equal(ExitCodes.Error, resume.ExitCode);
+        Assert.Equal(ExitCodes.Input, resume.ExitCode);
         Assert.Contains("it holds a different model", resume.Err);
         Assert.Contains("last.safetensors", resume.Err);
     }
@@ -82,8 +82,8 @@ public class EndToEndTests
         string run = dir.File("run");
         Assert.Equal(0, CliRunner.Run(["train", "--text", corpus, "--out", run, "--epochs", "1", "--length", "10", .. TinyTraining]).ExitCode);
         var r = CliRunner.Run("sample", "--out", run, "--prompt", "Zebra");
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
-        Assert.Contains("--prompt: the character 'Z' is not in the model's vocabulary", r.Err);
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("--prompt: the character 'Z' (U+005A) is not in the model's vocabulary", r.Err);
     }
 
     [Fact]

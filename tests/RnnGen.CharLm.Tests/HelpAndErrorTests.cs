@@ -49,7 +49,7 @@ public class HelpAndErrorTests
         using var dir = new TempDir();
         string missing = dir.File("missing.txt");
         var r = CliRunner.Run("train", "--text", missing, "--out", dir.File("out"));
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains($"--text: no file or folder '{missing}'", r.Err);
     }
 
@@ -60,7 +60,7 @@ public class HelpAndErrorTests
         string empty = dir.File("empty.txt");
         File.WriteAllText(empty, "  \n");
         var r = CliRunner.Run("train", "--text", empty, "--out", dir.File("out"));
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains($"'{empty}' is empty", r.Err);
     }
 
@@ -69,7 +69,7 @@ public class HelpAndErrorTests
     {
         using var dir = new TempDir();
         var r = CliRunner.Run("train", "--text", dir.Path, "--out", dir.File("out"));
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains("holds no *.txt files", r.Err);
     }
 
@@ -80,7 +80,7 @@ public class HelpAndErrorTests
         string latin1 = dir.File("latin1.txt");
         File.WriteAllBytes(latin1, [.. Encoding.ASCII.GetBytes("caf"), 0xE9, .. Encoding.ASCII.GetBytes(" au lait")]);
         var r = CliRunner.Run("train", "--text", latin1, "--out", dir.File("out"));
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains($"'{latin1}' is not UTF-8 text: invalid byte 0xE9 at byte offset 3", r.Err);
         Assert.DoesNotContain("   at ", r.Err);
     }
@@ -92,7 +92,7 @@ public class HelpAndErrorTests
         string small = dir.File("small.txt");
         File.WriteAllText(small, "just a few words");
         var r = CliRunner.Run("train", "--text", small, "--out", dir.File("out"));
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains("too few for one window", r.Err);
     }
 
@@ -101,7 +101,7 @@ public class HelpAndErrorTests
     {
         using var dir = new TempDir();
         var r = CliRunner.Run("train", "--resume", "--out", dir.Path);
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains("--resume: there is no", r.Err);
         Assert.Contains("last.safetensors", r.Err);
     }
@@ -111,7 +111,7 @@ public class HelpAndErrorTests
     {
         using var dir = new TempDir();
         var r = CliRunner.Run("sample", "--checkpoint", dir.File("nope.safetensors"));
-        Assert.Equal(ExitCodes.Error, r.ExitCode);
+        Assert.Equal(ExitCodes.Input, r.ExitCode);
         Assert.Contains("--checkpoint: no file", r.Err);
     }
 }

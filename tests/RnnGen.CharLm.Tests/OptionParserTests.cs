@@ -64,6 +64,15 @@ public class OptionParserTests
     }
 
     [Fact]
+    public void Values_may_be_negative_numbers_or_start_with_dashes_after_equals()
+    {
+        var o = OptionParser.Parse(["--seed", "-3", "--prompt=--x", "--out", "-"]);
+        Assert.Equal(-3, o.Seed);
+        Assert.Equal("--x", o.Prompt);
+        Assert.Equal("-", o.Out);
+    }
+
+    [Fact]
     public void Name_equals_value_form()
     {
         var o = OptionParser.Parse(["--epochs=2", "--prompt=a=b", "--temperature=0"]);
@@ -90,6 +99,14 @@ public class OptionParserTests
     [InlineData(new[] { "--temperature", "-0.1" }, "option '--temperature' must be 0 (greedy) or more, got '-0.1'")]
     [InlineData(new[] { "--resume=yes" }, "option '--resume' takes no value")]
     [InlineData(new[] { "fly" }, "unknown command 'fly'")]
+    [InlineData(new[] { "--out", "--resume" }, "option '--out' needs a value, but is followed by the option '--resume'")]
+    [InlineData(new[] { "--text", "-h" }, "option '--text' needs a value")]
+    [InlineData(new[] { "--lr", "1e39" }, "option '--lr' is too large, got '1e39'")]
+    [InlineData(new[] { "--lr", "1e-50" }, "option '--lr' is too small, got '1e-50': it rounds to 0")]
+    [InlineData(new[] { "--temperature", "1e39" }, "option '--temperature' is too large")]
+    [InlineData(new[] { "--top-p", "1e-50" }, "option '--top-p' is too small")]
+    [InlineData(new[] { "--minutes", "1e300" }, "option '--minutes' must be at most")]
+    [InlineData(new[] { "--resume", "--overwrite" }, "give one of them")]
     [InlineData(new[] { "train", "extra" }, "unexpected argument 'extra'")]
     public void Errors_name_the_option(string[] args, string message)
     {

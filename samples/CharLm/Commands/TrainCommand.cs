@@ -24,14 +24,21 @@ public static class TrainCommand
         string outDir = o.Out;
         string best = Path.Combine(outDir, BestFile), last = Path.Combine(outDir, LastFile);
 
+        if (o.Resume && !File.Exists(last))
+            throw new CliException($"--resume: there is no {last} to resume from (check --out, or train without --resume)");
+
+        // The folder belongs to this run until it ends: a second train on it is refused.
+        using var folder = RunFolder.Acquire(outDir);
+        foreach (string stale in folder.RemoveStaleTemporaries())
+            output.WriteLine($"Removed {stale}, left by an interrupted write.");
+        if (!o.Resume) ClaimForNewRun(outDir, o.Overwrite, output);
+
         // Resuming: the checkpoint's vocabulary and trainer position, and the run's settings unless overridden.
         SafeTensorsFile? resume = null;
         TrainerCheckpoint? resumed = null;
         RunInfo? previous = null;
         if (o.Resume)
         {
-            if (!File.Exists(last))
-                throw new CliException($"--resume: there is no {last} to resume from (check --out, or train without --resume)");
             resume = SafeTensors.Read(last);
             resumed = TrainerCheckpoint.Read(resume);
             previous = RunInfo.Read(outDir);
@@ -60,11 +67,18 @@ public static class TrainCommand
         long resumedTokens = resumed?.Tokens ?? 0;
         int epochs = o.Epochs ?? 1000;
 
-        Directory.CreateDirectory(outDir);
-        new RunInfo(preset.Name, batch, steps, lr, seed, o.Text ?? previous?.Text).Write(outDir);
-        File.WriteAllText(Path.Combine(outDir, VocabularyFile), vocab.ToJson());
-
         var model = preset.Create(vocab.Count, seed);
+        // run.json and vocab.json describe the run once it is accepted: once the trainer has taken the checkpoint it
+        // resumes from (another --model or --batch is refused before), at its first report or at its end.
+        var runInfo = new RunInfo(preset.Name, batch, steps, lr, seed, o.Text ?? previous?.Text);
+        bool recorded = false;
+        void Record()
+        {
+            if (recorded) return;
+            recorded = true;
+            runInfo.Write(outDir);
+            AtomicFile.WriteAllText(Path.Combine(outDir, VocabularyFile), vocab.ToJson());
+        }
         string budget = minutes is { } m ? Invariant($"{m:0.##} min") : "none";
         output.WriteLine(Invariant($"{(o.Resume ? "Resuming" : "Training")} {preset.Name} ({model.ParameterCount:N0} parameters: {model.Configuration})"));
         output.WriteLine(Invariant($"  corpus: {corpus.Source}: {ids.Length:N0} characters, {vocab.Count} distinct; {validation.Length:N0} held out for validation"));
@@ -75,7 +89,11 @@ public static class TrainCommand
         output.WriteLine();
 
         using var curve = new LossCurve(Path.Combine(outDir, CsvFile), resume is null ? null : resumedTokens);
-        var display = new ProgressDisplay(console, output, $"{preset.Name} on {Shorten(corpus.Source)}", (long)batch * steps, curve, hooks?.OnProgress);
+        var display = new ProgressDisplay(console, output, $"{preset.Name} on {Shorten(corpus.Source)}", (long)batch * steps, curve, p =>
+        {
+            Record();
+            hooks?.OnProgress?.Invoke(p);
+        });
         var options = new TrainingOptions
         {
             BatchSize = batch,
@@ -92,6 +110,26 @@ public static class TrainCommand
             Progress = display,
         };
         var trainer = new Trainer(model, new Adam(lr), options);
+        try
+        {
+            return Train(o, output, trainer, display, curve, train, validation, cancellation, Record, vocab, model, preset, resumedTokens, seed);
+        }
+        catch (Exception e) when (e is (IOException and not CheckpointException) or UnauthorizedAccessException)
+        {
+            throw new CliException($"writing to '{Path.GetFullPath(outDir)}' failed: {Problem(e)}. {LastGood(o)}", ExitCodes.IO, e);
+        }
+        catch (Exception e) when (e is not (CliException or CheckpointException))
+        {
+            throw new InternalErrorException(e, LastGood(o));
+        }
+    }
+
+    private static int Train(Options o, TextWriter output, Trainer trainer, ProgressDisplay display, LossCurve curve, ReadOnlyMemory<int> train,
+        ReadOnlyMemory<int> validation, CancellationToken cancellation, Action record, Vocabulary vocab, LanguageModel model, Preset preset,
+        long resumedTokens, int seed)
+    {
+        string outDir = o.Out;
+        string best = Path.Combine(outDir, BestFile), last = Path.Combine(outDir, LastFile);
         TrainingHistory history;
         try
         {
@@ -99,9 +137,11 @@ public static class TrainCommand
         }
         catch (TrainingDivergedException e)
         {
+            record();
             DrawCurve(curve, outDir, preset, output);
             throw new CliException($"training diverged: {e.Message} Try a lower --lr.");
         }
+        record();
         DrawCurve(curve, outDir, preset, output);
 
         if (!display.Live && display.Validations.Count > 0)
@@ -128,6 +168,51 @@ public static class TrainCommand
         }
         output.WriteLine($"Sample more with: rnngen sample{(o.Out == Options.DefaultOut ? "" : $" --out {o.Out}")} --prompt \"...\" --temperature 0.8");
         return ExitCodes.Success;
+    }
+
+    /// <summary>A fresh run does not replace an earlier one unless told to (--overwrite); --resume continues it.</summary>
+    private static void ClaimForNewRun(string outDir, bool overwrite, TextWriter output)
+    {
+        string[] kept = [BestFile, LastFile, CsvFile];
+        var existing = kept.Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
+        if (existing.Count == 0) return;
+        if (!overwrite)
+            throw new CliException($"--out: '{outDir}' already holds a run ({string.Join(", ", existing)}); continue it with --resume, " +
+                                   "or start over with --overwrite (which replaces it), or choose another --out", ExitCodes.Usage);
+        foreach (string f in new[] { BestFile, LastFile, CsvFile, PngFile, VocabularyFile, RunInfo.FileName })
+            File.Delete(Path.Combine(outDir, f));
+        output.WriteLine($"--overwrite: removed the earlier run in {outDir}.");
+    }
+
+    private static string Problem(Exception e) => e switch
+    {
+        IOException { HResult: 28 } => "the disk is full",
+        IOException { HResult: 27 } => "a file grew beyond the size allowed (file too large)",
+        IOException { HResult: 30 } => "the file system is read-only",
+        UnauthorizedAccessException => $"permission denied ({e.Message})",
+        _ => e.Message,
+    };
+
+    /// <summary>What a failed run leaves: the newest checkpoint that reads back whole, and how to continue from it.</summary>
+    internal static string LastGood(Options o)
+    {
+        foreach (string name in new[] { LastFile, BestFile })
+        {
+            string path = Path.Combine(o.Out, name);
+            if (!File.Exists(path)) continue;
+            try
+            {
+                var file = SafeTensors.Read(path);
+                string after = file.Metadata.TryGetValue(TrainerCheckpoint.Prefix + "tokens", out var t) && long.TryParse(t, CultureInfo.InvariantCulture, out long tokens)
+                    ? Invariant($" (after {tokens:N0} characters)") : "";
+                string resume = name == LastFile ? $"; once that is fixed, continue with: rnngen train --resume{(o.Out == Options.DefaultOut ? "" : $" --out {o.Out}")}" : "";
+                return $"The last good checkpoint is {path}{after}{resume}";
+            }
+            catch (Exception e) when (e is CheckpointException or IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return "No checkpoint was saved.";
     }
 
     private static int[] Encode(Vocabulary vocab, Corpus corpus, bool resuming)
