@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Linq;
 using RnnGen.Generators.Emit;
+
+using static RnnGen.Generators.Topology.StepText;
 
 namespace RnnGen.Generators.Topology;
 
@@ -167,20 +168,6 @@ internal static class Seq2SeqEmitter
         w.Close();
     }
 
-    /// <summary>Writes statements with their comments aligned in two columns: what each computes, and the shape it gives.</summary>
-    private static void Aligned(SourceWriter w, params (string Code, string Note, string Shape)[] lines)
-    {
-        // Lines without a shape (the loss) may run past the column instead of pushing every comment right.
-        int code = lines.Where(l => l.Shape.Length > 0).Select(l => l.Code.Length).DefaultIfEmpty(0).Max() + 2;
-        int note = lines.Where(l => l.Shape.Length > 0).Select(l => l.Note.Length).DefaultIfEmpty(0).Max() + 2;
-        foreach (var (c, n, s) in lines)
-        {
-            if (n.Length + s.Length == 0) { w.Line(c); continue; }
-            string comment = s.Length == 0 ? n : n.PadRight(note) + s;
-            w.Line((c.Length + 2 > code ? c + "  " : c.PadRight(code)) + "// " + comment);
-        }
-    }
-
     private static string Score(string attention) => attention switch
     {
         "Dot" => "h · e",
@@ -194,9 +181,5 @@ internal static class Seq2SeqEmitter
         + $"; {model.Attention.ToLowerInvariant()} attention; target embedding {model.TargetEmbedding} → "
         + Layers(model.Decoder) + " → softmax over the target vocabulary";
 
-    private static string Layers(Model.EquatableArray<LayerModel> layers) =>
-        string.Join(" → ", layers.Select(l => l.Dropout > 0 ? $"{l.CellName} {l.Hidden} (dropout {Float(l.Dropout)})" : $"{l.CellName} {l.Hidden}"));
 
-    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-    private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 }

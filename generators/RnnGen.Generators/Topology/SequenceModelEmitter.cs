@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Linq;
 using RnnGen.Generators.Emit;
+
+using static RnnGen.Generators.Topology.StepText;
 
 namespace RnnGen.Generators.Topology;
 
@@ -248,20 +249,6 @@ internal static class SequenceModelEmitter
         w.Line($"    new(\"{message}\", \"batch\");");
     }
 
-    /// <summary>Writes statements with their comments aligned in two columns: what each computes, and the shape it gives.</summary>
-    private static void Aligned(SourceWriter w, params (string Code, string Note, string Shape)[] lines)
-    {
-        // Lines without a shape (the loss) may run past the column instead of pushing every comment right.
-        int code = lines.Where(l => l.Shape.Length > 0).Select(l => l.Code.Length).DefaultIfEmpty(0).Max() + 2;
-        int note = lines.Where(l => l.Shape.Length > 0).Select(l => l.Note.Length).DefaultIfEmpty(0).Max() + 2;
-        foreach (var (c, n, s) in lines)
-        {
-            if (n.Length + s.Length == 0) { w.Line(c); continue; }
-            string comment = s.Length == 0 ? n : n.PadRight(note) + s;
-            w.Line((c.Length + 2 > code ? c + "  " : c.PadRight(code)) + "// " + comment);
-        }
-    }
-
     private static string TopWidth(SequenceModelSpec model) => $"Hidden{model.Layers.Count - 1} * Directions";
 
     private static string Kind(SequenceModelSpec model) => model.Topology switch
@@ -273,13 +260,12 @@ internal static class SequenceModelEmitter
 
     private static string Stack(SequenceModelSpec model, bool withDropout)
     {
-        string layers = string.Join(" → ", model.Layers.Select(l =>
-            withDropout && l.Dropout > 0 ? $"{l.CellName} {l.Hidden} (dropout {Float(l.Dropout)})" : $"{l.CellName} {l.Hidden}"));
+        string layers = Layers(model.Layers, withDropout);
         return model.Bidirectional ? $"bidirectional {layers}" : layers;
     }
 
     private static string Reads(SequenceModelSpec model) =>
-        $"{string.Join(" → ", model.Layers.Select(l => $"{l.CellName} {l.Hidden}"))} over x, {(model.Bidirectional ? "both ways, " : "")}each row to its length";
+        $"{Layers(model.Layers, withDropout: false)} over x, {(model.Bidirectional ? "both ways, " : "")}each row to its length";
 
     private static string PoolingNote(SequenceModelSpec model) => model.Pooling switch
     {
@@ -288,6 +274,4 @@ internal static class SequenceModelEmitter
         _ => model.Bidirectional ? "p = h at each row's last real step (backward half: step 0)" : "p = h at each row's last real step",
     };
 
-    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-    private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 }
