@@ -1,0 +1,201 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generators.Differentiation;
+using RnnGen.Generators.Model;
+using RnnGen.Generators.Planning;
+
+namespace RnnGen.Generators.Emit;
+
+internal sealed partial class CellEmitter
+{
+    // ---- One j-loop --------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The body of one fused loop over a row: statements in order, plus the loads they need, which are
+    /// gathered as expressions ask for values and written at the top of the loop.
+    /// </summary>
+    private sealed class LoopBody
+    {
+        private readonly CellEmitter _e;
+        private readonly int _pass, _segment;
+        private readonly bool _backward;
+        private readonly List<string> _loads = new();
+        private readonly HashSet<int> _loaded = new();
+        private readonly List<string> _leafAdjoints = new();
+        private readonly List<string> _statements = new();
+        private readonly SortedSet<string> _prologue = new();
+
+        public LoopBody(CellEmitter emitter, int pass, int segment, bool backward)
+        {
+            _e = emitter;
+            _pass = pass;
+            _segment = segment;
+            _backward = backward;
+        }
+
+        public void Add(string statement) => _statements.Add(statement);
+        public void AddLeafAdjoint(string statement) => _leafAdjoints.Add(statement);
+
+        public bool IsLocal(int id) =>
+            _e._nodes[id].IsElementwise && _e._plan.PassOf[id] == _pass && _e._plan.SegmentOf[id] == _segment;
+
+        private int Consumers(int id) => _e._nodes.Count(n => n.A == id) + _e._nodes.Count(n => n.B == id);
+
+        /// <summary>In the forward loop, an unnamed single-use temporary is written inside its consumer.</summary>
+        public bool Inlined(int id)
+        {
+            var n = _e._nodes[id];
+            if (_backward || n.Name is not null || n.Kind is NodeKind.Output or NodeKind.LayerNorm || _e._plan.Saved[id]) return false;
+            var consumers = _e._nodes.Where(c => c.A == id || c.B == id).ToList();
+            return consumers.Count == 1 && consumers[0].A != consumers[0].B && consumers[0].Kind != NodeKind.MatVec && IsLocal(consumers[0].Id);
+        }
+
+        public string GroupRow(ProductGroup g)
+        {
+            string name = "_at" + g.Name;
+            _prologue.Add($"int {name} = _row * {g.Products.Count} * _H; // row (t, b) of {g.Name}");
+            return name;
+        }
+
+        /// <summary>The value of a node as a C# expression, loading it first if it lives in a buffer.</summary>
+        public string Value(int id)
+        {
+            var n = _e._nodes[id];
+            if (n.Kind == NodeKind.Constant) return $"TV.Constant({ExpressionText.Number(n.Value)})";
+            if (IsLocal(id)) return Inlined(id) ? "(" + Expression(id) + ")" : _e._names[id];
+            if (_loaded.Add(id)) _loads.Add($"var {_e._names[id]} = {Load(n)};");
+            return _e._names[id];
+        }
+
+        private string Load(Node n)
+        {
+            switch (n.Kind)
+            {
+                case NodeKind.State:
+                    return $"TV.Load(_f.{StateBuffer(_e.StateName(n.StateIndex))}, _row * _H + _j)";
+                case NodeKind.Bias:
+                    return $"TV.Load(_f.{_e.Field(n.Param)}, _j)";
+                case NodeKind.MatVec:
+                    var g = _e._plan.Groups[_e._plan.GroupOf[n.Id]];
+                    return $"TV.Load(_f.{g.Name}, {GroupRow(g)} + {_e._plan.BlockOf[n.Id]} * _H + _j)";
+                default:
+                    if (!_e._plan.Saved[n.Id])
+                        throw new System.InvalidOperationException($"value '{_e._names[n.Id]}' is read outside its pass but was not planned to be saved");
+                    return $"TV.Load(_f.{_e.Saved(n.Id)}, _row * _H + _j)";
+            }
+        }
+
+        public string Expression(int id)
+        {
+            var n = _e._nodes[id];
+            string A() => Value(n.A);
+            string B() => Value(n.B);
+            switch (n.Kind)
+            {
+                case NodeKind.Add: return $"{A()} + {B()}";
+                case NodeKind.Subtract: return $"{A()} - {B()}";
+                case NodeKind.Multiply: return $"{A()} * {B()}";
+                case NodeKind.Negate: return $"-{A()}";
+                case NodeKind.Sigmoid: return $"TV.Sigmoid({Strip(A())})";
+                case NodeKind.Tanh: return $"TV.Tanh({Strip(A())})";
+                case NodeKind.Relu: return $"TV.Relu({Strip(A())})";
+                case NodeKind.Exp: return $"TV.Exp({Strip(A())})";
+                case NodeKind.Identity:
+                case NodeKind.Output: return Strip(A());
+                case NodeKind.LayerNorm:
+                {
+                    string y = _e._names[id];
+                    _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
+                    _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
+                    return $"({A()} - _mean_{y}) * _rstd_{y} * {ParamValue(n.Param)} + {ParamValue(n.Param2)}";
+                }
+                default:
+                    return Value(id);
+            }
+        }
+
+        private static string Strip(string text) => text.Length > 1 && text[0] == '(' && text[text.Length - 1] == ')' && Balanced(text) ? text.Substring(1, text.Length - 2) : text;
+
+        private static bool Balanced(string text)
+        {
+            int depth = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] == '(') depth++;
+                else if (text[i] == ')') depth--;
+                if (depth == 0 && i < text.Length - 1) return false;
+            }
+            return true;
+        }
+
+        // LayerNorm's gain and bias are parameters read per column, like a bias.
+        public string ParamValue(int parameter)
+        {
+            var node = _e._nodes.FirstOrDefault(n => n.Kind == NodeKind.Bias && n.Param == parameter);
+            if (node is not null) return Value(node.Id);
+            string name = "_p_" + _e.Field(parameter);
+            if (_loaded.Add(-1 - parameter)) _loads.Add($"var {name} = TV.Load(_f.{_e.Field(parameter)}, _j);");
+            return name;
+        }
+
+        public string AdjointSeed(int id)
+        {
+            var n = _e._nodes[id];
+            var parts = new List<string>();
+            if (n.Kind == NodeKind.Output) parts.Add($"TV.Load(_f.dNext_{_e.StateName(n.StateIndex)}, _b * _H + _j)");
+            if (_e._plan.AdjointSlot[id]) parts.Add($"TV.Load(_f.{_e.Slot(id)}, _b * _H + _j)");
+            foreach (var norm in _e._nodes.Where(x => x.Kind == NodeKind.LayerNorm && x.A == id))
+            {
+                // LayerNorm's input adjoint: rstd * (dy * gain - mean(dy * gain) - xhat * mean(dy * gain * xhat)).
+                string y = _e._names[norm.Id];
+                _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
+                _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
+                _prologue.Add($"var _m1_{y} = TV.Splat(_f.M1_{y});");
+                _prologue.Add($"var _m2_{y} = TV.Splat(_f.M2_{y});");
+                string gain = ParamValue(norm.Param);
+                parts.Add($"_rstd_{y} * (TV.Load(_f.{_e.Slot(norm.Id)}, _b * _H + _j) * {gain} - _m1_{y} - ({_e._names[id]} - _mean_{y}) * _rstd_{y} * _m2_{y})");
+            }
+            return parts.Count == 0 ? "TV.Zero" : string.Join(" + ", parts);
+        }
+
+        public string Term(Term term, int self)
+        {
+            switch (term.Kind)
+            {
+                case TermKind.Adjoint: return "d_" + _e._names[self];
+                case TermKind.Value: return Value(term.Id);
+                case TermKind.Constant: return $"TV.Constant({ExpressionText.Number(term.Value)})";
+                case TermKind.Multiply: return $"{Wrap(term.A!, self)} * {Wrap(term.B!, self)}";
+                case TermKind.Subtract: return $"{Term(term.A!, self)} - {Wrap(term.B!, self)}";
+                case TermKind.Negate: return $"-{Wrap(term.A!, self)}";
+                case TermKind.Positive: return $"TV.Positive({Value(term.Id)})";
+                case TermKind.NormHat:
+                {
+                    var norm = _e._nodes[term.Id];
+                    string y = _e._names[term.Id];
+                    _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
+                    _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
+                    return $"({Value(norm.A)} - _mean_{y}) * _rstd_{y}";
+                }
+                default:
+                    throw new System.InvalidOperationException("term " + term.Kind + " is applied where its operand lives");
+            }
+        }
+
+        private string Wrap(Term term, int self) =>
+            term.Kind is TermKind.Subtract ? "(" + Term(term, self) + ")" : Term(term, self);
+
+        public void Write(SourceWriter w)
+        {
+            w.Line("int _H = _f.Hidden;");
+            w.Line("int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch");
+            if (_statements.Any(s => s.Contains("_rowNext"))) w.Line("int _rowNext = _row + _f.Batch; // the same row one step later");
+            foreach (var line in _prologue) w.Line(line);
+            w.Open("for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)");
+            foreach (var line in _loads) w.Line(line);
+            foreach (var line in _leafAdjoints) w.Line(line);
+            foreach (var line in _statements) w.Line(line);
+            w.Close();
+        }
+    }
+}
