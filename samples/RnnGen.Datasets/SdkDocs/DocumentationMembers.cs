@@ -109,27 +109,5 @@ internal static class DocumentationMembers
     }
 
     /// <summary>The text with every run of whitespace (or control characters) made one space, and trimmed.</summary>
-    public static string Collapse(StringBuilder text)
-    {
-        var line = new StringBuilder(text.Length);
-        bool pendingSpace = false;
-        foreach (ReadOnlyMemory<char> chunk in text.GetChunks())
-        {
-            foreach (char c in chunk.Span)
-            {
-                if (char.IsWhiteSpace(c) || char.IsControl(c))
-                {
-                    pendingSpace = line.Length > 0;
-                    continue;
-                }
-                if (pendingSpace)
-                {
-                    line.Append(' ');
-                    pendingSpace = false;
-                }
-                line.Append(c);
-            }
-        }
-        return line.ToString();
-    }
+    public static string Collapse(StringBuilder text) => SdkDocumentationCorpus.CollapseWhitespace(text);
 }
