@@ -140,7 +140,7 @@ public static class TrainCommand
         {
             record();
             DrawCurve(curve, outDir, preset, output);
-            throw new CliException($"training diverged: {e.Message} Try a lower --lr.");
+            throw new CliException($"training diverged: {e.Message} (--lr sets the learning rate.)");
         }
         record();
         DrawCurve(curve, outDir, preset, output);
