@@ -21,8 +21,11 @@ internal static class GemmParallel
     /// <summary>How long an idle worker keeps polling before it blocks: about one recurrent time step.</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
-    /// <summary>Takes the pool for one job; false when another product holds it.</summary>
-    public static bool TryEnter() => s_gate.TryEnter();
+    /// <summary>
+    /// Takes the pool for one job; false when another product holds it, or when this thread already does (a part
+    /// of a split calling a product that would split again): the lock is reentrant, the job fields are not.
+    /// </summary>
+    public static bool TryEnter() => !s_gate.IsHeldByCurrentThread && s_gate.TryEnter();
 
     public static void Exit() => s_gate.Exit();
 

@@ -17,14 +17,14 @@ public static unsafe class RowSplit
     /// <summary>The number of parts a recurrence over <paramref name="batch"/> rows should use, given the flops
     /// of one step's products: 2 when the products stay single-threaded and there are rows to share.</summary>
     public static int Parts(int batch, double stepFlops) =>
-        Gemm.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && batch >= 4 && stepFlops < Gemm.ParallelMinFlops ? 2 : 1;
+        Parallelism.MaxThreads >= 2 && batch >= 4 && stepFlops < Gemm.ParallelMinFlops ? 2 : 1;
 
     /// <summary>
     /// Whether the fused passes of each step should run on both cores when the recurrence itself runs on one
     /// (its products are split instead): worth the two synchronisations per step only for enough rows of work.
     /// </summary>
     public static bool PassesInParallel(int batch, int hidden) =>
-        Gemm.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && batch >= 2 && (long)batch * hidden >= 2048;
+        Parallelism.MaxThreads >= 2 && batch >= 2 && (long)batch * hidden >= 2048;
 
     /// <summary>Rows [first, end) of part <paramref name="part"/> of <paramref name="parts"/>.</summary>
     public static (int First, int End) Rows(int part, int parts, int batch) => (batch * part / parts, batch * (part + 1) / parts);

@@ -69,8 +69,8 @@ public class RowSplitTests
         }
 
         var split = Run();
-        int threads = Gemm.MaxThreads;
-        Gemm.MaxThreads = 1;
+        int threads = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = 1;
         try
         {
             Assert.Equal(1, RowSplit.Parts(batch, 1e3));
@@ -85,7 +85,7 @@ public class RowSplitTests
         }
         finally
         {
-            Gemm.MaxThreads = threads;
+            Parallelism.MaxThreads = threads;
         }
     }
 }
