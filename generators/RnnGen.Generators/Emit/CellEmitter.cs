@@ -99,7 +99,8 @@ internal sealed partial class CellEmitter
         _w.Line("private readonly global::RnnGen.CellParameter[] __parameters;");
         _w.Line("private object? __backwardScratch; // adjoint buffers, reused between calls");
         _w.Line("private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached parts of a split batch");
-        _w.Line("private bool __packed; // whether this call's per-step products use the packed weights below");
+        if (RecurrentGroups.Any()) // a step with no product by a state has nothing to pack, and an unused field is CS0169
+            _w.Line("private bool __packed; // whether this call's per-step products use the packed weights below");
         _w.Line("private int __step; // the step whose passes the threads share");
         if (_plan.Passes.Count > 0)
             _w.Line("private object? " + string.Join(", ", Enumerable.Range(0, _plan.Passes.Count).SelectMany(p => new[] { $"__forwardPass{p}", $"__backwardPass{p}" })) + "; // cached delegates of the shared passes");

@@ -17,8 +17,6 @@ public class ThreadCountTests
 {
     private static readonly int[] ThreadCounts = [1, 2, 3, 4, 8];
 
-    private static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell"];
-
     /// <summary>
     /// Shapes that take each scheduling path: a batch of one block (6, 7: a single part, which main split in two),
     /// batches split by rows over several parts (24 divides evenly, 43 does not), and a hidden size whose step
@@ -27,7 +25,7 @@ public class ThreadCountTests
     public static TheoryData<string, int, int, int> Shapes()
     {
         var data = new TheoryData<string, int, int, int>();
-        foreach (string cell in AllCells)
+        foreach (string cell in GradientCheckTests.AllCells)
         {
             data.Add(cell, 19, 5, 6);
             data.Add(cell, 19, 5, 7);
