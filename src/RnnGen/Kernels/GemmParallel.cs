@@ -36,6 +36,7 @@ internal static class GemmParallel
     /// </summary>
     public static void Run(int parts, Action<int> body)
     {
+        JobsRun++;
         EnsureWorkers(parts - 1);
         s_body = body;
         s_error = null;
@@ -77,6 +78,9 @@ internal static class GemmParallel
         part = (int)claim;
         return part < (int)(claim >> 32);
     }
+
+    /// <summary>Jobs handed to the pool so far (counted under its lock): lets tests check that a split really ran in parallel.</summary>
+    internal static long JobsRun { get; private set; }
 
     /// <summary>Bytes the workers have allocated so far (as of their last finished job): lets tests check that
     /// the threads doing the work allocate nothing without counting the rest of the process.</summary>
