@@ -187,6 +187,8 @@ internal sealed partial class CellEmitter
             _w.Open($"private static void BackwardPass{p}Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) {Constraints}");
             _w.Line("int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;");
             _w.Open("for (int b = b0; b < b1; b++)");
+            if (biases > 0)
+                _w.Line($"f.AtGrad = {Kernels}.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients");
             for (int s = pass.Segments.Count - 1; s >= 0; s--)
             {
                 if (s + 1 < pass.Segments.Count)

@@ -61,7 +61,7 @@ internal sealed partial class CellEmitter
         /// every sum is fixed by the batch alone and not by how the rows are shared between threads.</summary>
         public string GradientRow()
         {
-            _prologue.Add($"int _atGrad = {Kernels}.RowSplit.BlockOf(_b, _f.Batch) * _H; // this row's block of the bias-gradient sums");
+            _prologue.Add("int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums");
             return "_atGrad";
         }
 

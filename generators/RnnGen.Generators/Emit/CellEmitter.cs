@@ -196,6 +196,8 @@ internal sealed partial class CellEmitter
         }
         foreach (int i in BiasParameters)
             _w.Line($"public global::System.ReadOnlySpan<T> {Field(i)}; public global::System.Span<T> Grad_{Field(i)};");
+        if (BiasParameters.Any())
+            _w.Line("public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums");
         _w.Close();
         _w.Line();
     }

@@ -140,6 +140,7 @@ namespace RnnGen
                 public global::System.ReadOnlySpan<T> b_hr; public global::System.Span<T> Grad_b_hr;
                 public global::System.ReadOnlySpan<T> b_hz; public global::System.Span<T> Grad_b_hz;
                 public global::System.ReadOnlySpan<T> b_hn; public global::System.Span<T> Grad_b_hn;
+                public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums
             }
 
             // Points a frame at the tape's buffers for a sequence batch of the given shape.
@@ -421,6 +422,7 @@ namespace RnnGen
                 int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
                 for (int b = b0; b < b1; b++)
                 {
+                    f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                     BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
                     BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
@@ -432,7 +434,7 @@ namespace RnnGen
             {
                 int _H = _f.Hidden;
                 int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
-                int _atGrad = global::RnnGen.Kernels.RowSplit.BlockOf(_b, _f.Batch) * _H; // this row's block of the bias-gradient sums
+                int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
                 int _atRp_h = _row * 3 * _H; // row (t, b) of Rp_h
                 int _atXp = _row * 3 * _H; // row (t, b) of Xp
                 for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)

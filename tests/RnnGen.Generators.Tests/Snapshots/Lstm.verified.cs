@@ -167,6 +167,7 @@ namespace RnnGen
                 public global::System.ReadOnlySpan<T> b_hf; public global::System.Span<T> Grad_b_hf;
                 public global::System.ReadOnlySpan<T> b_hg; public global::System.Span<T> Grad_b_hg;
                 public global::System.ReadOnlySpan<T> b_ho; public global::System.Span<T> Grad_b_ho;
+                public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums
             }
 
             // Points a frame at the tape's buffers for a sequence batch of the given shape.
@@ -477,6 +478,7 @@ namespace RnnGen
                 int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
                 for (int b = b0; b < b1; b++)
                 {
+                    f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                     BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
                     BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
@@ -488,7 +490,7 @@ namespace RnnGen
             {
                 int _H = _f.Hidden;
                 int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
-                int _atGrad = global::RnnGen.Kernels.RowSplit.BlockOf(_b, _f.Batch) * _H; // this row's block of the bias-gradient sums
+                int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
                 int _atRp_h = _row * 4 * _H; // row (t, b) of Rp_h
                 int _atXp = _row * 4 * _H; // row (t, b) of Xp
                 for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)

@@ -131,6 +131,7 @@ namespace RnnGen.Tests.Cells
             public global::System.ReadOnlySpan<T> gain2; public global::System.Span<T> Grad_gain2;
             public global::System.ReadOnlySpan<T> shift2; public global::System.Span<T> Grad_shift2;
             public global::System.ReadOnlySpan<T> b; public global::System.Span<T> Grad_b;
+            public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums
         }
 
         // Points a frame at the tape's buffers for a sequence batch of the given shape.
@@ -508,6 +509,7 @@ namespace RnnGen.Tests.Cells
             int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
             for (int b = b0; b < b1; b++)
             {
+                f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                 BackwardPass0Segment1<T, TV>(ref f, b, 0, vectorEnd);
                 BackwardPass0Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_pre.Slice(b * H, H), f.gain, f.Saved_v4.Slice((t * batch + b) * H, H), f.Mean_pre[t * batch + b], f.Rstd_pre[t * batch + b], out f.M1_pre, out f.M2_pre);
@@ -535,6 +537,7 @@ namespace RnnGen.Tests.Cells
             int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
             for (int b = b0; b < b1; b++)
             {
+                f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                 BackwardPass1Segment1<T, TV>(ref f, b, 0, vectorEnd);
                 BackwardPass1Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_v12.Slice(b * H, H), f.gain2, f.Saved_v11.Slice((t * batch + b) * H, H), f.Mean_v12[t * batch + b], f.Rstd_v12[t * batch + b], out f.M1_v12, out f.M2_v12);
@@ -580,7 +583,7 @@ namespace RnnGen.Tests.Cells
         {
             int _H = _f.Hidden;
             int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
-            int _atGrad = global::RnnGen.Kernels.RowSplit.BlockOf(_b, _f.Batch) * _H; // this row's block of the bias-gradient sums
+            int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
             var _mean_pre = TV.Splat(_f.Mean_pre[_row]);
             var _rstd_pre = TV.Splat(_f.Rstd_pre[_row]);
             for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
@@ -653,7 +656,7 @@ namespace RnnGen.Tests.Cells
         {
             int _H = _f.Hidden;
             int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
-            int _atGrad = global::RnnGen.Kernels.RowSplit.BlockOf(_b, _f.Batch) * _H; // this row's block of the bias-gradient sums
+            int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
             var _mean_v12 = TV.Splat(_f.Mean_v12[_row]);
             var _rstd_v12 = TV.Splat(_f.Rstd_v12[_row]);
             for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
