@@ -2,7 +2,7 @@ namespace RnnGen.Onnx;
 
 /// <summary>
 /// The pieces every topology's export shares: the operator set, the dynamic axes, the embedding, the linear
-/// output, the lengths input, and writing the file.
+/// output, and writing the file.
 /// </summary>
 internal static class OnnxExport
 {
@@ -45,10 +45,6 @@ internal static class OnnxExport
         string y = g.Op("MatMul", [x, g.Weight(name + ".weight", [linear.Inputs, linear.Outputs], transposed)]);
         return linear.Bias is { } bias ? g.Op("Add", [y, g.Weight(name + ".bias", [linear.Outputs], store.Value(bias))]) : y;
     }
-
-    /// <summary>The optional <c>lengths</c> input, int64 [batch], as the int32 sequence_lens the recurrent operators take.</summary>
-    public static string Lengths(OnnxGraph g) =>
-        g.Op("Cast", [g.Input("lengths", OnnxType.Int64, Batch)], new OnnxAttribute("to", (long)OnnxType.Int32));
 
     public static OnnxAttribute Perm(params long[] perm) => new("perm", perm);
 }

@@ -43,6 +43,14 @@ internal sealed class OnnxGraph
         return name;
     }
 
+    /// <summary>A constant scalar int64.</summary>
+    public string Int64Scalar(long value)
+    {
+        string name = Fresh("const");
+        _initializers.Add(OnnxTensor.Int64s(name, [], [value]));
+        return name;
+    }
+
     /// <summary>A constant scalar float.</summary>
     public string Scalar(float value)
     {
