@@ -43,4 +43,17 @@ public sealed class DeclaredShapeTests
         Assert.Equal("RnnGen", session.ModelMetadata.ProducerName);
         Assert.Equal(model.Configuration.ToString(), session.ModelMetadata.Description);
     }
+
+    [Fact]
+    public void Metadata_holds_the_configuration_and_what_the_caller_adds()
+    {
+        var model = new BiGruMeanClassifier(7);
+        using var folder = new TempFolder();
+        string path = folder.File("model.onnx");
+        model.ExportOnnx(path, metadata: new Dictionary<string, string> { ["rnngen.vocabulary"] = "[\"a\",\"b\"]" });
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+        var map = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("[\"a\",\"b\"]", map["rnngen.vocabulary"]);
+        Assert.True(model.Configuration.SameShapeAs(ModelConfiguration.FromJson(map[ModelConfiguration.MetadataKey])));
+    }
 }

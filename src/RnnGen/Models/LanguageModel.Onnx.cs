@@ -11,8 +11,10 @@ public abstract partial class LanguageModel
     /// a sequence. Outputs: <c>logits</c> [batch, steps, vocab] and the matching <c>state_out_{k}</c>, which a caller
     /// feeds back as <c>state_in_{k}</c> to continue the stream. Batch and steps are dynamic axes.
     /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="metadata">Strings to store in the model's metadata_props (a vocabulary, say), besides the configuration under <see cref="ModelConfiguration.MetadataKey"/>.</param>
     /// <exception cref="NotSupportedException">A layer's cell has no ONNX form yet (the message names the layer and the cell).</exception>
-    public void ExportOnnx(string path)
+    public void ExportOnnx(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         OnnxExport.CheckPath(path);
         using var _ = Caller.Enter();
@@ -43,6 +45,6 @@ public abstract partial class LanguageModel
         string logits = OnnxExport.Linear(g, net.Output, net.Parameters, "output", y);
         g.Output(g.Op("Transpose", [logits], OnnxExport.Perm(1, 0, 2)), "logits", OnnxType.Float, OnnxExport.Batch, OnnxExport.Steps, (long)VocabSize);
         foreach (var (name, hidden) in finals) g.Output(name, name, OnnxType.Float, 1L, OnnxExport.Batch, (long)hidden);
-        OnnxExport.Save(path, g.ToModel(GetType().Name, OnnxExport.Opset, Configuration.ToString()));
+        OnnxExport.Save(path, g.ToModel(GetType().Name, OnnxExport.Opset, Configuration.ToString(), OnnxExport.Metadata(Configuration, metadata)));
     }
 }

@@ -13,8 +13,9 @@ public abstract partial class SequenceClassifier
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <param name="lengths">Whether the graph takes the <c>lengths</c> input; without it every row is read to the full steps.</param>
+    /// <param name="metadata">Strings to store in the model's metadata_props (a vocabulary, say), besides the configuration under <see cref="ModelConfiguration.MetadataKey"/>.</param>
     /// <exception cref="NotSupportedException">A layer's cell has no ONNX form yet (the message names the layer and the cell).</exception>
-    public void ExportOnnx(string path, bool lengths = true)
+    public void ExportOnnx(string path, bool lengths = true, IReadOnlyDictionary<string, string>? metadata = null)
     {
         OnnxExport.CheckPath(path);
         using var _ = Caller.Enter();
@@ -36,6 +37,6 @@ public abstract partial class SequenceClassifier
             _ => throw new NotSupportedException($"Pooling {net.Pool.Kind} has no ONNX form."),
         };
         g.Output(OnnxExport.Linear(g, net.Output, net.Parameters, "output", pooled), "logits", OnnxType.Float, OnnxExport.Batch, (long)Classes);
-        OnnxExport.Save(path, g.ToModel(GetType().Name, OnnxExport.Opset, Configuration.ToString()));
+        OnnxExport.Save(path, g.ToModel(GetType().Name, OnnxExport.Opset, Configuration.ToString(), OnnxExport.Metadata(Configuration, metadata)));
     }
 }

@@ -13,8 +13,9 @@ public abstract partial class SequenceTagger
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <param name="lengths">Whether the graph takes the <c>lengths</c> input; without it every row is read to the full steps.</param>
+    /// <param name="metadata">Strings to store in the model's metadata_props (a vocabulary, say), besides the configuration under <see cref="ModelConfiguration.MetadataKey"/>.</param>
     /// <exception cref="NotSupportedException">A layer's cell has no ONNX form yet (the message names the layer and the cell).</exception>
-    public void ExportOnnx(string path, bool lengths = true)
+    public void ExportOnnx(string path, bool lengths = true, IReadOnlyDictionary<string, string>? metadata = null)
     {
         OnnxExport.CheckPath(path);
         using var _ = Caller.Enter();
@@ -23,6 +24,6 @@ public abstract partial class SequenceTagger
         var g = e.Graph;
         string logits = e.BatchMajor(OnnxExport.Linear(g, net.Output, net.Parameters, "output", e.Y));
         g.Output(logits, "logits", OnnxType.Float, OnnxExport.Batch, OnnxExport.Steps, (long)Tags);
-        OnnxExport.Save(path, g.ToModel(GetType().Name, OnnxExport.Opset, Configuration.ToString()));
+        OnnxExport.Save(path, g.ToModel(GetType().Name, OnnxExport.Opset, Configuration.ToString(), OnnxExport.Metadata(Configuration, metadata)));
     }
 }

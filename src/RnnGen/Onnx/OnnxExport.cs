@@ -25,6 +25,15 @@ internal static class OnnxExport
 
     public static void Save(string path, byte[] model) => File.WriteAllBytes(path, model);
 
+    /// <summary>The caller's metadata and the model's configuration (JSON, as checkpoints store it).</summary>
+    public static Dictionary<string, string> Metadata(ModelConfiguration configuration, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>()) all[key] = value;
+        all[ModelConfiguration.MetadataKey] = configuration.ToJson();
+        return all;
+    }
+
     /// <summary>Token ids [batch, steps] (int64) -> embeddings time-major [steps, batch, width].</summary>
     public static string Embed(OnnxGraph g, Embedding<float> embedding, ParameterStore<float> store, string name, string tokens)
     {

@@ -71,8 +71,8 @@ internal sealed class OnnxGraph
     }
 
     /// <summary>The model file's bytes: this graph under opset <paramref name="opset"/>.</summary>
-    public byte[] ToModel(string graphName, int opset, string docString) =>
-        new OnnxModelProto(new OnnxGraphProto(graphName, _nodes, _initializers, _inputs, _outputs), opset, docString).Write();
+    public byte[] ToModel(string graphName, int opset, string docString, IReadOnlyDictionary<string, string>? metadata = null) =>
+        new OnnxModelProto(new OnnxGraphProto(graphName, _nodes, _initializers, _inputs, _outputs), opset, docString, metadata).Write();
 
     private string Fresh(string stem)
     {

@@ -92,7 +92,7 @@ internal sealed record OnnxValueInfo(string Name, OnnxType Type, object[] Dims)
         {
             var dim = new ProtobufWriter();
             if (d is string param) dim.String(2, param); // dim_param
-            else dim.Int64(1, Convert.ToInt64(d, System.Globalization.CultureInfo.InvariantCulture)); // dim_value
+            else dim.Int64(1, d is int i ? i : (long)d); // dim_value
             shape.Message(1, dim);
         }
         var tensor = new ProtobufWriter();
@@ -123,8 +123,8 @@ internal sealed record OnnxGraphProto(string Name, IReadOnlyList<OnnxNode> Nodes
     }
 }
 
-/// <summary>A ModelProto: the IR version, the operator set (the default domain only), the producer, one graph.</summary>
-internal sealed record OnnxModelProto(OnnxGraphProto Graph, int Opset, string DocString)
+/// <summary>A ModelProto: the IR version, the operator set (the default domain only), the producer, one graph, string metadata.</summary>
+internal sealed record OnnxModelProto(OnnxGraphProto Graph, int Opset, string DocString, IReadOnlyDictionary<string, string>? Metadata = null)
 {
     /// <summary>ONNX IR version 8 is the one that goes with opset 17.</summary>
     public const long IrVersion = 8;
@@ -141,6 +141,13 @@ internal sealed record OnnxModelProto(OnnxGraphProto Graph, int Opset, string Do
         w.String(6, DocString);       // doc_string
         w.Message(7, Graph.Write());  // graph
         w.Message(8, opset);          // opset_import
+        foreach (var (key, value) in Metadata ?? new Dictionary<string, string>())
+        {
+            var entry = new ProtobufWriter(); // StringStringEntryProto
+            entry.String(1, key);
+            entry.String(2, value);
+            w.Message(14, entry);     // metadata_props
+        }
         return w.Written.ToArray();
     }
 }
