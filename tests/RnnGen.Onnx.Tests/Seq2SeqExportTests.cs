@@ -9,13 +9,14 @@ public sealed class Seq2SeqExportTests
 {
     private const int SourceVocab = 9, TargetVocab = 8, DecodedSteps = 4;
 
-    public static TheoryData<string> Models => new() { nameof(DotBiGruTranslator), nameof(GeneralLstmTranslator), nameof(AdditiveBiRnnTranslator) };
+    public static TheoryData<string> Models => new() { nameof(DotBiGruTranslator), nameof(GeneralLstmTranslator), nameof(AdditiveBiRnnTranslator), nameof(CustomTranslator) };
 
     private static Seq2SeqModel Create(string name) => name switch
     {
         nameof(DotBiGruTranslator) => new DotBiGruTranslator(SourceVocab, TargetVocab, 1),
         nameof(GeneralLstmTranslator) => new GeneralLstmTranslator(SourceVocab, TargetVocab, 2),
         nameof(AdditiveBiRnnTranslator) => new AdditiveBiRnnTranslator(SourceVocab, TargetVocab, 3),
+        nameof(CustomTranslator) => new CustomTranslator(SourceVocab, TargetVocab, 4),
         _ => throw new ArgumentException(name),
     };
 
@@ -25,6 +26,7 @@ public sealed class Seq2SeqExportTests
     {
         var model = Create(name);
         model.Training = false;
+        LanguageModelExportTests.Perturb(model.Network.Values, 41);
         using var folder = new TempFolder();
         string path = folder.File("m.onnx");
         model.ExportOnnx(path);

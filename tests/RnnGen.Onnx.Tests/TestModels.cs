@@ -34,18 +34,3 @@ public partial class RnnLstmLm2;
 [Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 8)]
 [Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 7)]
 public partial class RnnLm2;
-
-/// <summary>A cell of our own, with no ONNX form yet: its export must fail, naming the layer and the cell.</summary>
-[RecurrentCell]
-public partial class Minimal
-{
-    Weight W_x, W_h;
-    Bias b;
-
-    Vec Step(Vec x, Vec h) => Ops.Tanh(W_x * x + W_h * h + b);
-}
-
-[LanguageModel(Embedding = 4)]
-[Layer(typeof(RnnGen.Cells.Gru), Hidden = 5)]
-[Layer(typeof(Minimal), Hidden = 5)]
-public partial class CustomCellLm;

@@ -13,13 +13,14 @@ public sealed class TopologyExportTests
     {
         nameof(BiGruMeanClassifier), nameof(BiStackedLastClassifier), nameof(MaxPoolClassifier),
         nameof(LastLstmClassifier), nameof(BiRnnMaxClassifier), nameof(MeanLstmClassifier),
+        nameof(BiTwoStatesLastClassifier), nameof(NormedLastClassifier), nameof(BiGatedMeanClassifier),
     };
 
-    public static TheoryData<string> Taggers => new() { nameof(BiLstmTagger), nameof(RnnTagger), nameof(BiGruRnnTagger) };
+    public static TheoryData<string> Taggers => new() { nameof(BiLstmTagger), nameof(RnnTagger), nameof(BiGruRnnTagger), nameof(BiCustomTagger) };
 
-    public static TheoryData<string> Regressors => new() { nameof(GruRegressor), nameof(BiRegressor), nameof(StackedRegressor) };
+    public static TheoryData<string> Regressors => new() { nameof(GruRegressor), nameof(BiRegressor), nameof(StackedRegressor), nameof(GatedRegressor) };
 
-    private static SequenceClassifier Classifier(string name) => name switch
+    private static SequenceClassifier Classifier(string name) => Perturbed<SequenceClassifier>(name switch
     {
         nameof(BiGruMeanClassifier) => new BiGruMeanClassifier(Vocab, 1),
         nameof(BiStackedLastClassifier) => new BiStackedLastClassifier(Vocab, 2),
@@ -27,24 +28,35 @@ public sealed class TopologyExportTests
         nameof(LastLstmClassifier) => new LastLstmClassifier(Vocab, 4),
         nameof(BiRnnMaxClassifier) => new BiRnnMaxClassifier(Vocab, 5),
         nameof(MeanLstmClassifier) => new MeanLstmClassifier(Vocab, 6),
+        nameof(BiTwoStatesLastClassifier) => new BiTwoStatesLastClassifier(Vocab, 7),
+        nameof(NormedLastClassifier) => new NormedLastClassifier(Vocab, 8),
+        nameof(BiGatedMeanClassifier) => new BiGatedMeanClassifier(Vocab, 9),
         _ => throw new ArgumentException(name),
-    };
+    }, m => m.Network.Parameters.Values);
 
-    private static SequenceTagger Tagger(string name) => name switch
+    private static SequenceTagger Tagger(string name) => Perturbed<SequenceTagger>(name switch
     {
         nameof(BiLstmTagger) => new BiLstmTagger(Vocab, 1),
         nameof(RnnTagger) => new RnnTagger(Vocab, 2),
         nameof(BiGruRnnTagger) => new BiGruRnnTagger(Vocab, 3),
+        nameof(BiCustomTagger) => new BiCustomTagger(Vocab, 4),
         _ => throw new ArgumentException(name),
-    };
+    }, m => m.Network.Parameters.Values);
 
-    private static SequenceRegressor Regressor(string name) => name switch
+    private static SequenceRegressor Regressor(string name) => Perturbed<SequenceRegressor>(name switch
     {
         nameof(GruRegressor) => new GruRegressor(1),
         nameof(BiRegressor) => new BiRegressor(2),
         nameof(StackedRegressor) => new StackedRegressor(3),
+        nameof(GatedRegressor) => new GatedRegressor(4),
         _ => throw new ArgumentException(name),
-    };
+    }, m => m.Network.Parameters.Values);
+
+    private static TModel Perturbed<TModel>(TModel model, Func<TModel, float[]> values)
+    {
+        LanguageModelExportTests.Perturb(values(model), 31);
+        return model;
+    }
 
     [Theory]
     [MemberData(nameof(Classifiers))]

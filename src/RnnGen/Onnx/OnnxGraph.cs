@@ -10,7 +10,24 @@ internal sealed class OnnxGraph
     private readonly List<OnnxTensor> _initializers = [];
     private readonly List<OnnxValueInfo> _inputs = [], _outputs = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly OnnxGraph? _root;
     private int _next;
+
+    public OnnxGraph()
+    {
+    }
+
+    private OnnxGraph(OnnxGraph root) => _root = root;
+
+    /// <summary>
+    /// A graph for an operator's attribute (a Scan's body): its values are named from the same pool as the whole
+    /// model's, and the weights and constants it asks for become initializers of the outer graph, which the body
+    /// reads from the outer scope.
+    /// </summary>
+    public OnnxGraph Subgraph() => new(_root ?? this);
+
+    /// <summary>This graph as a GraphProto, for a subgraph's attribute.</summary>
+    public OnnxGraphProto ToGraph(string name) => new(name, _nodes, _initializers, _inputs, _outputs);
 
     /// <summary>Declares a graph input; its name is the value's name.</summary>
     public string Input(string name, OnnxType type, params object[] dims)
@@ -30,6 +47,7 @@ internal sealed class OnnxGraph
     /// <summary>A float initializer (a weight) named <paramref name="name"/>.</summary>
     public string Weight(string name, long[] dims, ReadOnlySpan<float> values)
     {
+        if (_root is not null) return _root.Weight(name, dims, values);
         Claim(name);
         _initializers.Add(OnnxTensor.Floats(name, dims, values));
         return name;
@@ -38,6 +56,7 @@ internal sealed class OnnxGraph
     /// <summary>A constant int64 vector (axes, shapes, perms given as inputs).</summary>
     public string Int64s(params long[] values)
     {
+        if (_root is not null) return _root.Int64s(values);
         string name = Fresh("const");
         _initializers.Add(OnnxTensor.Int64s(name, [values.Length], values));
         return name;
@@ -46,6 +65,7 @@ internal sealed class OnnxGraph
     /// <summary>A constant scalar int64.</summary>
     public string Int64Scalar(long value)
     {
+        if (_root is not null) return _root.Int64Scalar(value);
         string name = Fresh("const");
         _initializers.Add(OnnxTensor.Int64s(name, [], [value]));
         return name;
@@ -54,6 +74,7 @@ internal sealed class OnnxGraph
     /// <summary>A constant scalar float.</summary>
     public string Scalar(float value)
     {
+        if (_root is not null) return _root.Scalar(value);
         string name = Fresh("const");
         _initializers.Add(OnnxTensor.Floats(name, [], [value]));
         return name;
@@ -76,6 +97,7 @@ internal sealed class OnnxGraph
 
     private string Fresh(string stem)
     {
+        if (_root is not null) return _root.Fresh(stem);
         string name;
         do name = $"{stem}_{_next++}"; while (_names.Contains(name));
         return Claim(name);
@@ -83,6 +105,7 @@ internal sealed class OnnxGraph
 
     private string Claim(string name)
     {
+        if (_root is not null) return _root.Claim(name);
         if (!_names.Add(name)) throw new InvalidOperationException($"Two values of the ONNX graph are named '{name}'.");
         return name;
     }

@@ -4,6 +4,7 @@ namespace RnnGen.Onnx;
 /// Writes a <see cref="RecurrentStack{T}"/> of built-in cells as ONNX recurrent operators, one per layer: Gru as
 /// <c>GRU</c> (with <c>linear_before_reset = 1</c>, PyTorch's and our b_hn inside r * (...)), Lstm as <c>LSTM</c>,
 /// SimpleRnn as <c>RNN</c> (tanh). The operators use ONNX's default layout 0, time-major like the stack itself.
+/// Any other cell that the generator wrote (<see cref="IExportableCell"/>) becomes a Scan (<see cref="CellScanExport"/>).
 /// </summary>
 internal static class RecurrentStackExport
 {
@@ -24,15 +25,25 @@ internal static class RecurrentStackExport
     /// <param name="store">Where the stack's parameters live.</param>
     /// <param name="prefix">The stem of the weights' names in the graph.</param>
     /// <param name="x">The input, [steps, batch, input].</param>
-    /// <param name="lengths">An int32 [batch] value of real lengths, or null when every row is full.</param>
+    /// <param name="lengths">An int64 [batch] value of real lengths, or null when every row is full.</param>
     /// <param name="states">Per layer, its initial and final state values; null for zeros in and nothing out.</param>
     public static (string Output, string LastHidden) Write(OnnxGraph g, RecurrentStack<float> rnn, ParameterStore<float> store, string prefix,
         string x, string? lengths, IReadOnlyList<LayerStates>? states = null)
     {
         Check(rnn);
+        if (lengths is not null && states?.Any(s => s.Final is not null) == true)
+            throw new InvalidOperationException("Final states are exported for full rows only.");
+        string? sequenceLens = null; // int32, as the recurrent operators take them; made once, when a layer needs it
         string input = x, lastHidden = "";
         for (int k = 0; k < rnn.Layers.Count; k++)
         {
+            var layer = states is null ? null : states[k];
+            if (rnn.Layers[k].Forward is not (Cells.Gru or Cells.Lstm or Cells.SimpleRnn))
+            {
+                (input, lastHidden) = ScanLayer(g, rnn, store, k, $"{prefix}.l{k}", input, lengths, layer);
+                continue;
+            }
+            if (lengths is not null) sequenceLens ??= g.Op("Cast", [lengths], new OnnxAttribute("to", (long)OnnxType.Int32));
             var cell = rnn.Layers[k].Forward;
             int H = cell.HiddenSize;
             var (op, gates) = Operator(cell);
@@ -42,8 +53,7 @@ internal static class RecurrentStackExport
             string r = g.Weight($"{prefix}.R{suffix}", [offsets.Length, gates.Length * H, H], Stack(store, cell, offsets, "weight_hh", gates, H));
             string b = g.Weight($"{prefix}.B{suffix}", [offsets.Length, 2 * gates.Length * H], Biases(store, cell, offsets, gates, H));
 
-            var layer = states is null ? null : states[k];
-            var inputs = new List<string> { input, w, r, b, lengths ?? "" };
+            var inputs = new List<string> { input, w, r, b, sequenceLens ?? "" };
             for (int s = 0; s < cell.StateCount; s++) inputs.Add(layer?.Initial?[s] ?? "");
             while (inputs.Count > 0 && inputs[^1] == "") inputs.RemoveAt(inputs.Count - 1); // trailing optional inputs left out
 
@@ -66,10 +76,57 @@ internal static class RecurrentStackExport
         return (input, lastHidden);
     }
 
+    // A layer of a cell without an ONNX operator: a Scan per direction. The forward Scan runs over the padding too, as
+    // the stack does (nothing reads those steps); the backward one reads each row's real steps reversed (ReverseSequence
+    // with the lengths, padding left in place, as the stack's index map does). The last hidden state is the forward
+    // output at each row's last real step and the backward one at step 0.
+    private static (string Output, string LastHidden) ScanLayer(OnnxGraph g, RecurrentStack<float> rnn, ParameterStore<float> store, int k,
+        string name, string x, string? lengths, LayerStates? states)
+    {
+        var cell = rnn.Layers[k].Forward;
+        var graph = ((IExportableCell)cell).StepGraph;
+        int H = cell.HiddenSize;
+        string[]? initial = states?.Initial?.Select(s => g.Op("Squeeze", [s, g.Int64s(0)])).ToArray();
+        var (y, finals) = CellScanExport.Write(g, cell, graph, store, rnn.ForwardOffset(k), name, x, initial);
+        if (states?.Final is { } wanted)
+            for (int s = 0; s < wanted.Length; s++) g.Node("Unsqueeze", [finals[s], g.Int64s(0)], [wanted[s]]);
+
+        string last = lengths is null
+            ? g.Op("Unsqueeze", [finals[0], g.Int64s(0)])
+            : g.Op("GatherElements", [y, LastStepIndex(g, lengths, H)], new OnnxAttribute("axis", 0L)); // [1, batch, hidden]
+        if (!rnn.Bidirectional) return (y, last);
+
+        var backwardCell = rnn.Layers[k].Backward!;
+        string reversed, backward;
+        if (lengths is null)
+        {
+            (backward, _) = CellScanExport.Write(g, backwardCell, graph, store, rnn.BackwardOffset(k), name + "_reverse", x, null, reverse: true);
+        }
+        else
+        {
+            var reverse = new[] { new OnnxAttribute("batch_axis", 1L), new OnnxAttribute("time_axis", 0L) };
+            reversed = g.Op("ReverseSequence", [x, lengths], reverse);
+            (backward, _) = CellScanExport.Write(g, backwardCell, graph, store, rnn.BackwardOffset(k), name + "_reverse", reversed, null);
+            backward = g.Op("ReverseSequence", [backward, lengths], reverse);
+        }
+        string first = g.Op("Slice", [backward, g.Int64s(0), g.Int64s(1), g.Int64s(0)]); // [1, batch, hidden]
+        return (g.Op("Concat", [y, backward], new OnnxAttribute("axis", 2L)), g.Op("Concat", [last, first], new OnnxAttribute("axis", 0L)));
+    }
+
+    /// <summary>lengths − 1 as a GatherElements index [1, batch, hidden]: each row's last real step.</summary>
+    private static string LastStepIndex(OnnxGraph g, string lengths, int H)
+    {
+        string last = g.Op("Sub", [lengths, g.Int64Scalar(1)]);
+        string shaped = g.Op("Reshape", [last, g.Int64s(1, -1, 1)]);
+        string shape = g.Op("Concat", [g.Int64s(1), g.Op("Shape", [lengths]), g.Int64s(H)], new OnnxAttribute("axis", 0L));
+        return g.Op("Expand", [shaped, shape]);
+    }
+
     /// <summary>Throws, naming the layer and its cell, when a layer cannot be exported yet.</summary>
     public static void Check(RecurrentStack<float> rnn)
     {
-        for (int k = 0; k < rnn.Layers.Count; k++) Operator(rnn.Layers[k].Forward, k, rnn.Layers[k].CellName);
+        for (int k = 0; k < rnn.Layers.Count; k++)
+            if (rnn.Layers[k].Forward is not IExportableCell) Operator(rnn.Layers[k].Forward, k, rnn.Layers[k].CellName);
     }
 
     private static (string Op, int[] Gates) Operator(IRecurrentCell cell, int layer = -1, string? name = null) => cell switch
@@ -78,8 +135,8 @@ internal static class RecurrentStackExport
         Cells.Lstm => ("LSTM", LstmGates),
         Cells.SimpleRnn => ("RNN", RnnGates),
         _ => throw new NotSupportedException(
-            $"Layer {layer} ({name ?? cell.GetType().Name}) cannot be exported to ONNX yet: only the built-in Gru, Lstm and SimpleRnn cells "
-            + "map to ONNX operators; other cells need an ONNX Scan body generated from the cell, which is not written yet."),
+            $"Layer {layer} ({name ?? cell.GetType().Name}) cannot be exported to ONNX: only the built-in Gru, Lstm and SimpleRnn cells "
+            + "map to ONNX operators, and other cells need the step graph that RnnGen's generator writes for every [RecurrentCell] class (IExportableCell), which this one lacks."),
     };
 
     // One direction after another, each tensor's gate blocks of H rows reordered to ONNX's order.

@@ -17,8 +17,7 @@ internal static class Seq2SeqExport
         string tokens = g.Input("tokens", OnnxType.Int64, OnnxExport.Batch, SourceSteps);
         string lengths = g.Input("lengths", OnnxType.Int64, OnnxExport.Batch);
         string x = OnnxExport.Embed(g, net.SourceEmbedding, store, "source_embedding.weight", tokens);
-        string sequenceLens = g.Op("Cast", [lengths], new OnnxAttribute("to", (long)OnnxType.Int32));
-        var (memory, last) = RecurrentStackExport.Write(g, net.Encoder, store, "encoder", x, sequenceLens);
+        var (memory, last) = RecurrentStackExport.Write(g, net.Encoder, store, "encoder", x, lengths);
         int M = net.Encoder.OutputSize;
         g.Output(g.Op("Transpose", [memory], OnnxExport.Perm(1, 0, 2)), "memory", OnnxType.Float, OnnxExport.Batch, SourceSteps, (long)M);
 

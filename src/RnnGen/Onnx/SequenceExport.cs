@@ -48,8 +48,7 @@ internal sealed class SequenceExport
     private static SequenceExport Over(OnnxGraph g, ModelNetwork<float> net, string input, string x, bool withLengths)
     {
         string? lengths = withLengths ? g.Input("lengths", OnnxType.Int64, OnnxExport.Batch) : null;
-        string? sequenceLens = lengths is null ? null : g.Op("Cast", [lengths], new OnnxAttribute("to", (long)OnnxType.Int32));
-        var (y, last) = RecurrentStackExport.Write(g, net.Rnn, net.Parameters, "rnn", x, sequenceLens);
+        var (y, last) = RecurrentStackExport.Write(g, net.Rnn, net.Parameters, "rnn", x, lengths);
         return new SequenceExport(g, input, lengths, y, last);
     }
 
