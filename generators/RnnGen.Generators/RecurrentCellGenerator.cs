@@ -48,7 +48,10 @@ public sealed class RecurrentCellGenerator : IIncrementalGenerator
         // The step as data for the ONNX export, a file of its own; the plan's diagnostics were reported with the passes.
         var graphs = plans
             .Select(static (p, _) => Stage.Run(new StageResult<CellPlan>(p.Value, EquatableArray<DiagnosticInfo>.Empty),
-                static plan => new GeneratedSource(GeneratorOutput.HintName(plan.Cell.Namespace, plan.Cell.ContainingTypes, plan.Cell.TypeName, "Onnx"), CellGraphEmitter.Emit(plan))))
+                // No file (a null value) when the step uses an operation without an ONNX form: the cell is then not exportable.
+                static plan => CellGraphEmitter.Emit(plan) is { } text
+                    ? new GeneratedSource(GeneratorOutput.HintName(plan.Cell.Namespace, plan.Cell.ContainingTypes, plan.Cell.TypeName, "Onnx"), text)
+                    : null!))
             .WithTrackingName(TrackingNames.EmitGraph);
 
         context.AddGenerated(graphs);

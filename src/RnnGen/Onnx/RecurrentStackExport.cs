@@ -136,7 +136,8 @@ internal static class RecurrentStackExport
         Cells.SimpleRnn => ("RNN", RnnGates),
         _ => throw new NotSupportedException(
             $"Layer {layer} ({name ?? cell.GetType().Name}) cannot be exported to ONNX: only the built-in Gru, Lstm and SimpleRnn cells "
-            + "map to ONNX operators, and other cells need the step graph that RnnGen's generator writes for every [RecurrentCell] class (IExportableCell), which this one lacks."),
+            + "map to ONNX operators, and other cells need the step graph (IExportableCell) that RnnGen's generator writes for a [RecurrentCell] class "
+            + "whose operations all have an ONNX form; this one has none."),
     };
 
     // One direction after another, each tensor's gate blocks of H rows reordered to ONNX's order.
