@@ -25,9 +25,10 @@ public static class ExportCommand
             throw new CliException($"{loaded.Path}: {e.Message}");
         }
         int states = loaded.Model.Network.Rnn.Layers.Sum(l => l.Forward.StateCount);
+        string numbers = states == 1 ? "0" : $"0..{states - 1}";
         output.WriteLine($"{onnx}: {loaded.Path} ({loaded.Preset.Name}) as ONNX, opset 17");
-        output.WriteLine($"  inputs:  tokens int64 [batch, steps], state_in_0..{states - 1} float [1, batch, hidden]");
-        output.WriteLine($"  outputs: logits float [batch, steps, {loaded.Model.VocabSize}], state_out_0..{states - 1}");
+        output.WriteLine($"  inputs:  tokens int64 [batch, steps], state_in_{numbers} float [1, batch, hidden]");
+        output.WriteLine($"  outputs: logits float [batch, steps, {loaded.Model.VocabSize}], state_out_{numbers}");
         return ExitCodes.Success;
     }
 }
