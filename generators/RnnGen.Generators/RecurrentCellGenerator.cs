@@ -44,6 +44,17 @@ public sealed class RecurrentCellGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Emit);
 
         context.AddGenerated(sources);
+
+        // The step as data for the ONNX export, a file of its own; the plan's diagnostics were reported with the passes.
+        var graphs = plans
+            .Select(static (p, _) => Stage.Run(new StageResult<CellPlan>(p.Value, EquatableArray<DiagnosticInfo>.Empty),
+                // No file (a null value) when the step uses an operation without an ONNX form: the cell is then not exportable.
+                static plan => CellGraphEmitter.Emit(plan) is { } text
+                    ? new GeneratedSource(GeneratorOutput.HintName(plan.Cell.Namespace, plan.Cell.ContainingTypes, plan.Cell.TypeName, "Onnx"), text)
+                    : null!))
+            .WithTrackingName(TrackingNames.EmitGraph);
+
+        context.AddGenerated(graphs);
     }
 }
 
@@ -87,6 +98,7 @@ public static class TrackingNames
     public const string Differentiate = nameof(Differentiate);
     public const string Plan = nameof(Plan);
     public const string Emit = nameof(Emit);
+    public const string EmitGraph = nameof(EmitGraph);
     public const string ParseModel = nameof(ParseModel);
     public const string EmitModel = nameof(EmitModel);
     public const string ParseSeq2Seq = nameof(ParseSeq2Seq);

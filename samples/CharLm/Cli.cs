@@ -35,7 +35,7 @@ public static class Cli
                 string[] about = o.HelpFor is { } name ? [name, "--help"] : ["--help"];
                 var help = cli.Parse(about);
                 if (help.Action is not CliCommands.HelpWithNotes || (o.HelpFor is not null && help.CommandResult.Command is RootCommand) || ReferenceEquals(help.CommandResult.Command, cli.Help))
-                    throw new CliException($"unknown command '{o.HelpFor}' (expected train, sample, eval or help)", ExitCodes.Usage);
+                    throw new CliException($"unknown command '{o.HelpFor}' (expected train, sample, eval, export or help)", ExitCodes.Usage);
                 return help.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
             }
             if (string.Equals(o.Model, "list", StringComparison.OrdinalIgnoreCase))
@@ -48,6 +48,7 @@ public static class Cli
             {
                 Command.Sample => SampleCommand.Run(o, output),
                 Command.Eval => EvalCommand.Run(o, output),
+                Command.Export => ExportCommand.Run(o, output),
                 _ => TrainCommand.Run(o, output, CreateConsole(output), cancellation, hooks),
             };
         }

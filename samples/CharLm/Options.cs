@@ -1,6 +1,6 @@
 namespace CharLm;
 
-public enum Command { Train, Sample, Eval, Help }
+public enum Command { Train, Sample, Eval, Export, Help }
 
 /// <summary>Everything the command line says. Null means "not given": the command picks its default.</summary>
 public sealed record Options
@@ -34,6 +34,8 @@ public sealed record Options
     public int TopK { get; init; }
     public float TopP { get; init; } = 1;
     public string? Prompt { get; init; }
+    /// <summary>Where <c>export</c> writes the ONNX model.</summary>
+    public string? Onnx { get; init; }
     public bool Help { get; init; }
     /// <summary>The command named after <c>rnngen help</c>, if any.</summary>
     public string? HelpFor { get; init; }

@@ -35,6 +35,18 @@ public sealed class SnapshotTests
 
         Snapshot.Verify(cell, run.Source($"RnnGen.Tests.Cells.{cell}.g.cs").Text);
     }
+
+    /// <summary>The step as data that the ONNX export turns into a Scan body: a two-product-level cell and a layer-normalised one.</summary>
+    [Theory]
+    [InlineData("Mgu")]
+    [InlineData("NormCell")]
+    public void The_step_graph_of_a_test_cell_matches_its_snapshot(string cell)
+    {
+        string source = RepositoryPaths.ReadAllText("tests", "RnnGen.Tests", "Cells", "TestCells.cs");
+        var run = CellCompiler.Run(source).ShouldSucceed();
+
+        Snapshot.Verify(cell + ".Onnx", run.Source($"RnnGen.Tests.Cells.{cell}.Onnx.g.cs").Text);
+    }
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ using System.CommandLine.Invocation;
 namespace CharLm;
 
 /// <summary>
-/// The command tree: <c>rnngen [train|sample|eval|help] [options]</c>. The root runs <c>train</c>, so <c>rnngen</c>
+/// The command tree: <c>rnngen [train|sample|eval|export|help] [options]</c>. The root runs <c>train</c>, so <c>rnngen</c>
 /// alone trains on the default corpus. System.CommandLine tokenises (POSIX <c>--name value</c> and
 /// <c>--name=value</c>), generates the help and answers the <c>[suggest]</c> directive that dotnet-suggest's shell
 /// scripts use for completions; <see cref="OptionParser"/> turns its result into <see cref="Options"/> and its errors
@@ -21,6 +21,7 @@ internal sealed class CliCommands
     public CommandSymbol Train { get; }
     public CommandSymbol Sample { get; }
     public CommandSymbol Eval { get; }
+    public CommandSymbol Export { get; }
     public CommandSymbol Help { get; }
 
     private CliCommands()
@@ -31,6 +32,7 @@ internal sealed class CliCommands
         Sample.Aliases.Add("generate");
         Eval = new CommandSymbol("eval", "Validation loss, perplexity and bits per character of a checkpoint");
         Eval.Aliases.Add("evaluate");
+        Export = new CommandSymbol("export", "Write a checkpoint as an ONNX model, for ONNX Runtime and other runtimes");
         Help = new CommandSymbol("help", "Show this help, or a command's: rnngen help sample");
         Help.Arguments.Add(new Argument<string?>("command") { Arity = ArgumentArity.ZeroOrOne, HelpName = "COMMAND" });
 
@@ -41,11 +43,13 @@ internal sealed class CliCommands
         }
         foreach (var o in Options.ForSample) Sample.Options.Add(o);
         foreach (var o in Options.ForEval) Eval.Options.Add(o);
+        foreach (var o in Options.ForExport) Export.Options.Add(o);
         Root.Subcommands.Add(Train);
         Root.Subcommands.Add(Sample);
         Root.Subcommands.Add(Eval);
+        Root.Subcommands.Add(Export);
         Root.Subcommands.Add(Help);
-        foreach (var command in new[] { Root, Train, Sample, Eval, Help }) command.Action = RunByCli.Instance;
+        foreach (var command in new[] { Root, Train, Sample, Eval, Export, Help }) command.Action = RunByCli.Instance;
 
         // The generated help, then the presets and what the exit codes mean.
         var help = Root.Options.OfType<HelpOption>().Single();
@@ -59,7 +63,7 @@ internal sealed class CliCommands
     public ParseResult Parse(IReadOnlyList<string> args) => Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 
     /// <summary>Every command, for messages that say which command an option belongs to.</summary>
-    public IEnumerable<CommandSymbol> Commands => [Train, Sample, Eval];
+    public IEnumerable<CommandSymbol> Commands => [Train, Sample, Eval, Export];
 
     /// <summary>The options <paramref name="command"/> accepts, by every name and alias, help and version included.</summary>
     public IEnumerable<Option> OptionsOf(CommandSymbol command) =>
@@ -87,7 +91,7 @@ internal sealed class CliCommands
             generated.Invoke(parseResult);
             var output = parseResult.InvocationConfiguration.Output;
             var command = parseResult.CommandResult.Command;
-            if (command is RootCommand || command.Name is "train" or "sample" or "eval")
+            if (command is RootCommand || command.Name is "train" or "sample" or "eval" or "export")
             {
                 HelpText.WritePresets(output);
                 output.WriteLine();

@@ -50,6 +50,10 @@ internal sealed class CliOptions
         "Nucleus sampling: the smallest set reaching probability X (default: 1)");
     public readonly Option<string?> Prompt = Value("--prompt", "TEXT", OptionValues.Any, "Text to continue");
 
+    // Export.
+    public readonly Option<string?> Onnx = Value("--onnx", "FILE", OptionValues.NonEmpty,
+        "Where export writes the ONNX model (opset 17; required)");
+
     public CliOptions()
     {
         // Completions for the shell (dotnet-suggest): the presets by name.
@@ -63,6 +67,8 @@ internal sealed class CliOptions
     public IEnumerable<Option> ForSample => [Checkpoint, Out, Model, Prompt, Length, Temperature, TopK, TopP, Seed];
 
     public IEnumerable<Option> ForEval => [Checkpoint, Out, Model, Text, Batch, Steps];
+
+    public IEnumerable<Option> ForExport => [Checkpoint, Out, Model, Onnx];
 
     private static Option<string?> Value(string name, string helpName, Func<string, string, string> read, string description) =>
         new(name)

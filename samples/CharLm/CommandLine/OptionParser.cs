@@ -18,7 +18,7 @@ public static class OptionParser
     {
         var cli = CliCommands.Instance;
         var command = result.CommandResult.Command;
-        var which = command == cli.Sample ? Command.Sample : command == cli.Eval ? Command.Eval : command == cli.Help ? Command.Help : Command.Train;
+        var which = command == cli.Sample ? Command.Sample : command == cli.Eval ? Command.Eval : command == cli.Export ? Command.Export : command == cli.Help ? Command.Help : Command.Train;
         // Help, --version and directives run whatever else the line holds (its values may not even parse).
         if (result.Action is not (null or CliCommands.RunByCli or ParseErrorAction))
             return new Options { Command = which, Help = result.Action is CliCommands.HelpWithNotes };
@@ -49,7 +49,9 @@ public static class OptionParser
             TopK = result.GetValue(op.TopK) ?? 0,
             TopP = result.GetValue(op.TopP) ?? 1,
             Prompt = result.GetValue(op.Prompt),
+            Onnx = result.GetValue(op.Onnx),
         };
+        if (which == Command.Export && o.Onnx is null) throw OptionValues.Usage("export needs --onnx FILE: where to write the ONNX model");
         if (o.Resume && o.Overwrite) throw OptionValues.Usage("--resume continues the run in --out and --overwrite replaces it: give one of them");
         return o;
     }
@@ -113,7 +115,7 @@ public static class OptionParser
             if (token.Length > 1 && token.StartsWith('-'))
                 return OptionValues.Usage($"unknown option '{token}'{Suggestion(token, cli, command)}");
             if (command is RootCommand && args.Count > 0 && args[0] == token)
-                return OptionValues.Usage($"unknown command '{token}' (expected train, sample, eval or help)");
+                return OptionValues.Usage($"unknown command '{token}' (expected train, sample, eval, export or help)");
             if (command == cli.Help)
                 return OptionValues.Usage($"unexpected argument '{token}' (rnngen help takes one command name)");
             return OptionValues.Usage($"unexpected argument '{token}' (options start with --; the command comes first)");

@@ -12,7 +12,7 @@ namespace RnnGen.Models;
 /// double network with the same layout and values, which is how tests check gradients against finite differences.
 /// Special token ids default to a <see cref="Vocabulary"/> with all four special tokens (pad 0, bos 2, eos 3).
 /// </remarks>
-public abstract class Seq2SeqModel : ITrainable
+public abstract partial class Seq2SeqModel : ITrainable
 {
     public const string SourceVocabularyMetadataKey = "rnngen.source_vocabulary";
     public const string TargetVocabularyMetadataKey = "rnngen.target_vocabulary";

@@ -7,7 +7,7 @@ namespace RnnGen.Models;
 /// linear output over the classes, trained with softmax cross-entropy. A <see cref="SequenceClassifierAttribute"/>
 /// class derives from it; the generator writes its network (<see cref="CreateNetwork{T}"/>).
 /// </summary>
-public abstract class SequenceClassifier : TrainableModel
+public abstract partial class SequenceClassifier : TrainableModel
 {
     private readonly SequenceClassifierNetwork<float> _network;
     private readonly int _seed;

@@ -7,7 +7,7 @@ namespace RnnGen.Models;
 /// trained with mean squared error over the real steps. A <see cref="SequenceRegressorAttribute"/> class
 /// derives from it; the generator writes its network (<see cref="CreateNetwork{T}"/>).
 /// </summary>
-public abstract class SequenceRegressor : TrainableModel
+public abstract partial class SequenceRegressor : TrainableModel
 {
     private readonly SequenceRegressorNetwork<float> _network;
     private readonly int _seed;

@@ -7,7 +7,7 @@ namespace RnnGen.Models;
 /// trained with softmax cross-entropy over the real tokens. A <see cref="SequenceTaggerAttribute"/> class
 /// derives from it; the generator writes its network (<see cref="CreateNetwork{T}"/>).
 /// </summary>
-public abstract class SequenceTagger : TrainableModel
+public abstract partial class SequenceTagger : TrainableModel
 {
     private readonly SequenceTaggerNetwork<float> _network;
     private readonly int _seed;

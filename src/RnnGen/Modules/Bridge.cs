@@ -24,6 +24,9 @@ public sealed class Bridge<T> where T : unmanaged, IBinaryFloatingPointIeee754<T
 
     public int Memory { get; }
 
+    /// <summary>The map that gives decoder layer <paramref name="k"/> its first state (before tanh).</summary>
+    public Linear<T> Map(int k) => _maps[k];
+
     // forward: h0_k = tanh(W_k summary + b_k), other states 0        summary [B, M] -> initial_k [states_k, B, H_k]
     public T[][] Forward(ReadOnlySpan<T> summary, int batch)
     {

@@ -72,6 +72,9 @@ public sealed class RecurrentStack<T> where T : unmanaged, IBinaryFloatingPointI
     /// <summary>Where the forward cell of layer <paramref name="k"/> keeps its parameters in the store.</summary>
     public int ForwardOffset(int k) => _forwardAt[k];
 
+    /// <summary>Where the backward cell of layer <paramref name="k"/> keeps its parameters (bidirectional stacks).</summary>
+    public int BackwardOffset(int k) => Bidirectional ? _backwardAt[k] : throw new InvalidOperationException("A one-way stack has no backward cells.");
+
     /// <summary>A carried state for <paramref name="batchSize"/> rows (one-way stacks).</summary>
     public RecurrentState<T> CreateState(int batchSize) => new(batchSize, _layers.Select(l => l.Forward));
 
