@@ -74,12 +74,17 @@ internal sealed unsafe class MpiLibrary
     {
         lock (Gate)
         {
-            if (_loaded is not null) return _loaded;
-            foreach (var name in Names)
-                if (OpenGlobal(name) is { } handle and not 0)
-                    return _loaded = new MpiLibrary(handle);
-            throw new MpiException($"Distributed training needs MPI, but no Open MPI library ({string.Join(", ", Names[..2])}) could be loaded: {InstallHint}.");
+            return _loaded ??= new MpiLibrary(Open(Names));
         }
+    }
+
+    /// <summary>The first of <paramref name="names"/> that opens; an <see cref="MpiException"/> naming what to install where none does.</summary>
+    internal static nint Open(IReadOnlyList<string> names)
+    {
+        foreach (var name in names)
+            if (OpenGlobal(name) is { } handle)
+                return handle;
+        throw new MpiException($"Distributed training needs MPI, but no Open MPI library ({string.Join(", ", names)}) could be loaded: {InstallHint}.");
     }
 
     /// <summary>Whether an Open MPI library can be found here, without starting MPI.</summary>
