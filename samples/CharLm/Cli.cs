@@ -6,6 +6,8 @@ using RnnGen.Text;
 using RnnGen.Training;
 using RnnGen.Datasets;
 using Spectre.Console;
+using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace CharLm;
 
@@ -22,11 +24,19 @@ public static class Cli
     {
         try
         {
-            var o = OptionParser.Parse(args);
-            if (o.Help || o.Command == Command.Help)
+            var cli = CliCommands.Instance;
+            var parsed = cli.Root.Parse(args);
+            // Help, --version and the [suggest] directive of shell completions are System.CommandLine's own actions.
+            if (parsed.Action is { } action and not ParseErrorAction and not CliCommands.RunByCli)
+                return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            var o = OptionParser.Read(parsed, args);
+            if (o.Command == Command.Help)
             {
-                HelpText.Write(output);
-                return ExitCodes.Success;
+                string[] about = o.HelpFor is { } name ? [name, "--help"] : ["--help"];
+                var help = cli.Root.Parse(about);
+                if (help.Action is not CliCommands.HelpWithNotes || (o.HelpFor is not null && help.CommandResult.Command is RootCommand) || ReferenceEquals(help.CommandResult.Command, cli.Help))
+                    throw new CliException($"unknown command '{o.HelpFor}' (expected train, sample, eval or help)", ExitCodes.Usage);
+                return help.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
             }
             if (string.Equals(o.Model, "list", StringComparison.OrdinalIgnoreCase))
             {

@@ -1,88 +1,139 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace RnnGen.CharLm.Tests;
 
 /// <summary>
-/// Kills a training child process (the CLI, SIGKILL) at random moments, again and again, resuming each time: every
-/// checkpoint on disk must load at every moment, and a resume must continue. Skipped where no child process can run.
+/// The CLI as a child process, stopped from outside: SIGKILL at random moments, again and again, resuming each time
+/// (every checkpoint on disk loads at every moment, and every resume continues where the last checkpoint was), and
+/// SIGTERM, which must save and exit like Ctrl+C.
 /// </summary>
 public class CrashTests
 {
-    private static string? ChildDll()
+    private static string ChildDll()
     {
         string dll = System.IO.Path.Combine(AppContext.BaseDirectory, "CharLm.dll");
-        string config = System.IO.Path.Combine(AppContext.BaseDirectory, "CharLm.runtimeconfig.json");
-        return File.Exists(dll) && File.Exists(config) && !OperatingSystem.IsBrowser() ? dll : null;
+        Assert.True(File.Exists(dll) && File.Exists(System.IO.Path.ChangeExtension(dll, ".runtimeconfig.json")), $"the CLI is not beside the tests: {dll}");
+        return dll;
     }
 
-    private static Process? Start(string dll, IEnumerable<string> args)
+    /// <summary>A running CLI whose output is collected.</summary>
+    private sealed class Child : IDisposable
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (!(Environment.ProcessPath ?? "").EndsWith("dotnet", StringComparison.Ordinal)) info.FileName = "dotnet";
-        info.ArgumentList.Add(dll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        try
+        private readonly System.Text.StringBuilder _out = new(), _err = new();
+        public Process Process { get; }
+
+        public Child(IEnumerable<string> args)
         {
-            var p = Process.Start(info);
-            if (p is null) return null;
-            p.OutputDataReceived += (_, _) => { };
-            p.ErrorDataReceived += (_, _) => { };
-            p.BeginOutputReadLine();
-            p.BeginErrorReadLine();
-            return p;
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add(ChildDll());
+            foreach (var a in args) info.ArgumentList.Add(a);
+            Process = Process.Start(info) ?? throw new InvalidOperationException("the CLI did not start");
+            Process.OutputDataReceived += (_, e) => { lock (_out) _out.AppendLine(e.Data); };
+            Process.ErrorDataReceived += (_, e) => { lock (_err) _err.AppendLine(e.Data); };
+            Process.BeginOutputReadLine();
+            Process.BeginErrorReadLine();
         }
-        catch (System.ComponentModel.Win32Exception)
+
+        public string Out { get { lock (_out) return _out.ToString(); } }
+        public string Err { get { lock (_err) return _err.ToString(); } }
+
+        public void Dispose()
         {
-            return null;
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(); // gone, lock and all, before the next run starts
+            Process.Dispose();
         }
     }
+
+    private static void WaitFor(Func<bool> condition, Child child, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (child.Process.HasExited) Assert.Fail($"the CLI exited ({child.Process.ExitCode}) before {what}: {child.Err}{child.Out}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"no {what} after 90 s: {child.Err}{child.Out}");
+            Thread.Sleep(20);
+        }
+    }
+
+    private static long TokensIn(string checkpoint) =>
+        long.Parse(SafeTensors.Read(checkpoint).Metadata["rnngen.trainer.tokens"], CultureInfo.InvariantCulture);
 
     private static void AllCheckpointsLoad(string run)
     {
-        if (!Directory.Exists(run)) return;
         foreach (var file in Directory.GetFiles(run, "*.safetensors"))
         {
             if (System.IO.Path.GetFileName(file).StartsWith('.')) continue; // a temporary file a kill left behind
-            var read = SafeTensors.Read(file);
-            Assert.True(read.Count > 0, file);
+            Assert.True(SafeTensors.Read(file).Count > 0, file);
         }
     }
 
     [Fact]
-    public void Checkpoints_survive_sigkill_at_random_moments_and_training_resumes()
+    public void Checkpoints_survive_sigkill_at_random_moments_and_every_resume_continues()
     {
-        string? dll = ChildDll();
-        if (dll is null || OperatingSystem.IsWindows()) return; // cannot run a child here: nothing to check
+        if (OperatingSystem.IsWindows()) return; // no SIGKILL semantics to test there
         using var dir = new TempDir();
         string corpus = TestCorpus.Write(dir, sentences: 200);
         string run = dir.File("run");
         string last = System.IO.Path.Combine(run, "last.safetensors");
         var random = new Random(7);
-        var clock = Stopwatch.StartNew();
-        int kills = 0;
-        for (int i = 0; i < 10 && clock.Elapsed < TimeSpan.FromSeconds(20); i++)
+
+        // A fresh run, killed once it has written its first checkpoint.
+        using (var first = new Child(["train", "--text", corpus, "--out", run, "--epochs", "1000", .. EndToEndTests.TinyTraining]))
         {
-            string[] args = File.Exists(last) && File.Exists(System.IO.Path.Combine(run, "run.json"))
-                ? ["train", "--resume", "--out", run, "--epochs", "1000"]
-                : ["train", "--text", corpus, "--out", run, "--epochs", "1000", .. EndToEndTests.TinyTraining];
-            using var child = Start(dll, args);
-            if (child is null) return;
-            Thread.Sleep(random.Next(50, 501) + (i == 0 ? 1500 : 0)); // the first run gets time to write a checkpoint
-            if (!child.HasExited)
-            {
-                child.Kill(entireProcessTree: true);
-                kills++;
-            }
-            child.WaitForExit();
-            AllCheckpointsLoad(run);
+            WaitFor(() => File.Exists(last), first, "checkpoint");
+            Thread.Sleep(random.Next(0, 300));
         }
-        Assert.True(kills > 0);
-        if (!File.Exists(last)) return; // no run lived long enough to write one: nothing more to check
-        long tokensBefore = long.Parse(SafeTensors.Read(last).Metadata["rnngen.trainer.tokens"], System.Globalization.CultureInfo.InvariantCulture);
+        AllCheckpointsLoad(run);
+        long tokens = TokensIn(last);
+
+        int kills = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            using (var child = new Child(["train", "--resume", "--out", run, "--epochs", "1000"]))
+            {
+                Thread.Sleep(random.Next(50, 800));
+                if (!child.Process.HasExited) kills++;
+                else Assert.Fail($"a resumed run ended by itself ({child.Process.ExitCode}): {child.Err}");
+            } // disposing kills it (SIGKILL)
+            AllCheckpointsLoad(run);
+            long now = TokensIn(last);
+            Assert.True(now >= tokens, $"after kill {i}, the last checkpoint went back from {tokens} to {now} characters");
+            tokens = now;
+        }
+        Assert.Equal(8, kills);
+
         var resumed = CliRunner.Run("train", "--resume", "--out", run, "--epochs", "1000", "--minutes", "0.05");
         Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"continuing after {tokens:N0} characters"), resumed.Out);
         AllCheckpointsLoad(run);
-        long tokensAfter = long.Parse(SafeTensors.Read(last).Metadata["rnngen.trainer.tokens"], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(tokensAfter > tokensBefore, $"{tokensAfter} > {tokensBefore}");
+        Assert.True(TokensIn(last) > tokens, $"{TokensIn(last)} > {tokens}");
+    }
+
+    [Fact]
+    public void Sigterm_saves_a_checkpoint_and_exits_143_like_ctrl_c()
+    {
+        if (OperatingSystem.IsWindows()) return; // no SIGTERM there
+        using var dir = new TempDir();
+        string corpus = TestCorpus.Write(dir, sentences: 200);
+        string run = dir.File("run");
+        string last = System.IO.Path.Combine(run, "last.safetensors");
+
+        using var child = new Child(["train", "--text", corpus, "--out", run, "--epochs", "1000", .. EndToEndTests.TinyTraining]);
+        WaitFor(() => File.Exists(last), child, "checkpoint");
+        long before = TokensIn(last);
+        using (var kill = Process.Start("kill", ["-TERM", child.Process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(child.Process.WaitForExit(TimeSpan.FromSeconds(60)), "the CLI did not stop within 60 s of SIGTERM");
+        child.Process.WaitForExit(); // the output readers drain
+
+        Assert.Equal(143, child.Process.ExitCode);
+        Assert.Contains("SIGTERM: stopping after this window and saving a checkpoint", child.Err);
+        Assert.Contains($"saved {last}", child.Out);
+        AllCheckpointsLoad(run);
+        Assert.True(TokensIn(last) > before, "the checkpoint written on SIGTERM is newer than the one before it");
+
+        var resumed = CliRunner.Run("train", "--resume", "--out", run, "--epochs", "1000", "--minutes", "0.02");
+        Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
     }
 }

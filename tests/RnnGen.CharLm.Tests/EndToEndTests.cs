@@ -8,6 +8,13 @@ public class EndToEndTests
 {
     internal static readonly string[] TinyTraining = ["--model", "gru-tiny", "--batch", "4", "--steps", "16", "--lr", "0.01", "--seed", "1"];
 
+    /// <summary><see cref="TinyTraining"/> less the options that <paramref name="except"/> gives (an option may be given once).</summary>
+    internal static string[] Tiny(string[] except)
+    {
+        var given = except.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+        return TinyTraining.Chunk(2).Where(pair => !given.Contains(pair[0])).SelectMany(pair => pair).ToArray();
+    }
+
     [Fact]
     public void Train_then_sample_then_eval()
     {

@@ -15,6 +15,49 @@ public class HelpAndErrorTests
         Assert.Equal("", r.Err);
     }
 
+    [Theory]
+    [InlineData("sample", "--temperature", "--checkpoint")]
+    [InlineData("eval", "--checkpoint", "--batch")]
+    public void Each_command_has_its_own_generated_help(string command, string has, string alsoHas)
+    {
+        foreach (var args in new[] { new[] { command, "--help" }, new[] { "help", command } })
+        {
+            var r = CliRunner.Run(args);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains($" {command} [options]", r.Out); // after the program name: rnngen, or the test host here
+            Assert.Contains(has, r.Out);
+            Assert.Contains(alsoHas, r.Out);
+            Assert.DoesNotContain("--minutes", r.Out); // a train option
+        }
+    }
+
+    [Fact]
+    public void Help_for_an_unknown_command_is_a_usage_error()
+    {
+        var r = CliRunner.Run("help", "fly");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("unknown command 'fly'", r.Err);
+    }
+
+    [Fact]
+    public void Shell_completion_offers_the_presets_after_model()
+    {
+        // dotnet-suggest's shell scripts call the program with the [suggest:POSITION] directive and the line so far.
+        var r = CliRunner.Run("[suggest:8]", "--model ");
+        Assert.Equal(0, r.ExitCode);
+        var offered = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var preset in Presets.All) Assert.Contains(preset.Name, offered);
+        Assert.Contains("list", offered);
+    }
+
+    [Fact]
+    public void An_option_before_the_command_is_refused_not_dropped()
+    {
+        var r = CliRunner.Run("--seed", "3", "sample");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("'--seed' comes before the command 'sample': the command comes first", r.Err);
+    }
+
     [Fact]
     public void Model_list_shows_presets_with_parameter_counts()
     {
