@@ -13,7 +13,14 @@ internal static class MpiRun
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     /// <summary>Runs the worker on <paramref name="ranks"/> ranks; returns mpirun's exit code and everything the job wrote.</summary>
-    public static (int ExitCode, string Output) Worker(int ranks, params string[] arguments)
+    public static (int ExitCode, string Output) Worker(int ranks, params string[] arguments) =>
+        Start(ranks, typeof(Scenario).Assembly.Location, arguments);
+
+    /// <summary>Runs the rnngen command line on <paramref name="ranks"/> ranks.</summary>
+    public static (int ExitCode, string Output) Rnngen(int ranks, params string[] arguments) =>
+        Start(ranks, typeof(CharLm.Cli).Assembly.Location, arguments);
+
+    private static (int ExitCode, string Output) Start(int ranks, string program, string[] arguments)
     {
         string mpirun = Find("mpirun") ?? throw new InvalidOperationException(
             "mpirun is not on PATH: the distributed tests need Open MPI (apt-get install openmpi-bin libopenmpi-dev; .ci/run installs it).");
@@ -24,7 +31,7 @@ internal static class MpiRun
             UseShellExecute = false,
         };
         foreach (var a in (string[])["--allow-run-as-root", "--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture),
-                     "dotnet", typeof(Scenario).Assembly.Location, .. arguments])
+                     "dotnet", program, .. arguments])
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

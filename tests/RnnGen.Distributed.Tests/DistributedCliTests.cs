@@ -1,0 +1,53 @@
+using RnnGen.Checkpoints;
+
+namespace RnnGen.Distributed.Tests;
+
+/// <summary><c>mpirun -np 2 rnngen train --distributed</c> against the same command in one process.</summary>
+public sealed class DistributedCliTests
+{
+    [Fact]
+    public void The_same_command_with_and_without_distributed_trains_the_same_model()
+    {
+        using var folder = new TempFolder();
+        string text = Path.Combine(folder, "corpus.txt");
+        var random = new Random(4);
+        string[] words = ["the", "cat", "sat", "on", "a", "mat", "and", "ran", "far", "away"];
+        File.WriteAllText(text, string.Join(' ', Enumerable.Range(0, 6000).Select(_ => words[random.Next(words.Length)])));
+        string single = Path.Combine(folder, "single"), distributed = Path.Combine(folder, "distributed");
+        string[] command = ["train", "--text", text, "--model", "gru-tiny", "--epochs", "1", "--batch", "16", "--steps", "16", "--length", "0"];
+
+        var output = new StringWriter();
+        Assert.Equal(0, CharLm.Cli.Run([.. command, "--out", single], output, output));
+        var (code, log) = MpiRun.Rnngen(2, [.. command, "--out", distributed, "--distributed"]);
+
+        Assert.True(code == 0, log);
+        Assert.Contains("data-parallel over 2 rank(s): each trains 8 of the 16 rows of a batch", log);
+        Assert.Single(log.Split('\n'), l => l.StartsWith("Stopped:", StringComparison.Ordinal)); // rank 0 alone reports
+        foreach (string file in new[] { "best.safetensors", "last.safetensors" })
+        {
+            var a = SafeTensors.Read(Path.Combine(single, file));
+            var b = SafeTensors.Read(Path.Combine(distributed, file));
+            Assert.Equal(a.Names.Order(), b.Names.Order());
+            foreach (var name in a.Names)
+            {
+                float[] x = a[name].Data, y = b[name].Data;
+                Assert.Equal(x.Length, y.Length);
+                for (int i = 0; i < x.Length; i++)
+                    Assert.True(Math.Abs(x[i] - y[i]) <= 1e-5f, $"{file} {name}[{i}]: {y[i]} with --distributed, {x[i]} without");
+            }
+        }
+        Assert.Equal(File.ReadAllLines(Path.Combine(single, "loss.csv")).Length, File.ReadAllLines(Path.Combine(distributed, "loss.csv")).Length);
+    }
+
+    [Fact]
+    public void A_batch_smaller_than_the_ranks_is_refused_naming_the_option()
+    {
+        using var folder = new TempFolder();
+        string text = Path.Combine(folder, "corpus.txt");
+        File.WriteAllText(text, string.Concat(Enumerable.Repeat("the cat sat on the mat. ", 400)));
+        var (code, log) = MpiRun.Rnngen(2, "train", "--text", text, "--model", "gru-tiny", "--batch", "1", "--out", Path.Combine(folder, "run"), "--distributed");
+        Assert.Equal(2, code);
+        Assert.Contains("--batch 1 is the global batch, split over the 2 ranks of --distributed", log);
+        Assert.DoesNotContain("   at ", log); // no stack trace
+    }
+}
