@@ -40,6 +40,32 @@ public sealed class DistributedCliTests
     }
 
     [Fact]
+    public void SIGTERM_to_mpirun_stops_every_rank_after_the_same_step_and_the_run_resumes()
+    {
+        using var folder = new TempFolder();
+        string text = Path.Combine(folder, "corpus.txt");
+        var random = new Random(5);
+        string[] words = ["the", "cat", "sat", "on", "a", "mat", "and", "ran", "far", "away"];
+        File.WriteAllText(text, string.Join(' ', Enumerable.Range(0, 8000).Select(_ => words[random.Next(words.Length)])));
+        string run = Path.Combine(folder, "run");
+
+        // The first validation is the moment: SIGTERM then reaches both ranks in the middle of the run.
+        var (code, log) = MpiRun.RnngenTerminated(2, "validation at step",
+            "train", "--text", text, "--model", "gru-tiny", "--minutes", "3", "--batch", "16", "--steps", "16", "--out", run, "--distributed");
+
+        Assert.NotEqual(0, code);
+        Assert.Equal(2, log.Split('\n').Count(l => l.StartsWith("SIGTERM: stopping after this window", StringComparison.Ordinal))); // both ranks
+        Assert.Contains("Interrupted after", log); // rank 0 saved and said so
+        var checkpoint = TrainerCheckpoint.Read(SafeTensors.Read(Path.Combine(run, "last.safetensors")));
+        Assert.True(checkpoint.Window > 0 || checkpoint.Epoch > 1);
+
+        var output = new StringWriter();
+        int resumed = CharLm.Cli.Run(["train", "--resume", "--out", run, "--epochs", "1", "--minutes", "0.05", "--length", "0"], output, output);
+        Assert.True(resumed == 0, output.ToString());
+        Assert.Contains("Resuming gru-tiny", output.ToString());
+    }
+
+    [Fact]
     public void A_batch_smaller_than_the_ranks_is_refused_naming_the_option()
     {
         using var folder = new TempFolder();

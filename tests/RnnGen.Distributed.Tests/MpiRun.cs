@@ -20,7 +20,42 @@ internal static class MpiRun
     public static (int ExitCode, string Output) Rnngen(int ranks, params string[] arguments) =>
         Start(ranks, typeof(CharLm.Cli).Assembly.Location, arguments);
 
-    private static (int ExitCode, string Output) Start(int ranks, string program, string[] arguments)
+    /// <summary>
+    /// Runs the rnngen command line on <paramref name="ranks"/> ranks and sends mpirun SIGTERM once a line of its
+    /// output contains <paramref name="signalAfter"/>, as Ctrl+C or a scheduler would.
+    /// </summary>
+    public static (int ExitCode, string Output) RnngenTerminated(int ranks, string signalAfter, params string[] arguments)
+    {
+        using var process = new Process { StartInfo = StartInfo(ranks, typeof(CharLm.Cli).Assembly.Location, arguments) };
+        var output = new System.Text.StringBuilder();
+        bool signalled = false;
+        void Line(object? _, DataReceivedEventArgs e)
+        {
+            if (e.Data is null) return;
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+                if (signalled || !e.Data.Contains(signalAfter, StringComparison.Ordinal)) return;
+                signalled = true;
+            }
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+        process.OutputDataReceived += Line;
+        process.ErrorDataReceived += Line;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(Limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"mpirun rnngen {string.Join(' ', arguments)} did not end within {Limit}: {output}");
+        }
+        process.WaitForExit(); // the rest of the output
+        lock (output) return (process.ExitCode, output.ToString());
+    }
+
+    private static ProcessStartInfo StartInfo(int ranks, string program, string[] arguments)
     {
         string mpirun = Find("mpirun") ?? throw new InvalidOperationException(
             "mpirun is not on PATH: the distributed tests need Open MPI (apt-get install openmpi-bin libopenmpi-dev; .ci/run installs it).");
@@ -33,7 +68,12 @@ internal static class MpiRun
         foreach (var a in (string[])["--allow-run-as-root", "--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture),
                      "dotnet", program, .. arguments])
             start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static (int ExitCode, string Output) Start(int ranks, string program, string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(ranks, program, arguments))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Limit))

@@ -142,7 +142,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator, IDisposable
     private void OnTerminate(PosixSignalContext context)
     {
         if (_waitingIn is { } operation)
-            Console.Error.WriteLine($"rank {Rank} of {Size}: SIGTERM while waiting in {operation} for the other ranks. If mpirun is ending the job, " +
-                                    "another rank has stopped (mpirun says which and why); the last checkpoint on disk is complete (checkpoints are written atomically).");
+            Console.Error.WriteLine($"rank {Rank} of {Size}: SIGTERM while waiting in {operation} for the other ranks. If mpirun is ending the job because " +
+                                    "another rank has stopped, mpirun says which and why; the last checkpoint on disk is complete (checkpoints are written atomically).");
     }
 }
