@@ -149,6 +149,11 @@ public static class TrainCommand
         {
             throw new CliException($"writing to '{Path.GetFullPath(outDir)}' failed: {Problem(e)}. {LastGood(o)}", ExitCodes.IO, e);
         }
+        catch (MpiException e)
+        {
+            // Another rank failed or died (its own message, or mpirun's, says why): not a bug of this rank.
+            throw new CliException($"--distributed: {e.Message} {LastGood(o)}", ExitCodes.IO, e);
+        }
         catch (Exception e) when (e is not (CliException or CheckpointException))
         {
             throw new InternalErrorException(e, LastGood(o));

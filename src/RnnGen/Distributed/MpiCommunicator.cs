@@ -53,9 +53,6 @@ public sealed unsafe class MpiCommunicator : ICommunicator, IDisposable
     public static bool LaunchedByMpirun => Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is not null
                                            || Environment.GetEnvironmentVariable("PMIX_RANK") is not null;
 
-    /// <summary>Whether an Open MPI library can be found here, without starting MPI.</summary>
-    public static bool IsInstalled => MpiLibrary.IsInstalled();
-
     public int Rank { get; }
     public int Size { get; }
 

@@ -41,7 +41,6 @@ internal sealed unsafe class MpiLibrary
     internal readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> Iallreduce;
     internal readonly delegate* unmanaged<nint*, void*, int> Wait;
     internal readonly delegate* unmanaged<nint, int> Barrier;
-    internal readonly delegate* unmanaged<nint, int, int> Abort;
     internal readonly delegate* unmanaged<int, byte*, int*, int> ErrorString;
 
     private MpiLibrary(nint handle)
@@ -65,7 +64,6 @@ internal sealed unsafe class MpiLibrary
         Iallreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Export("MPI_Iallreduce");
         Wait = (delegate* unmanaged<nint*, void*, int>)Export("MPI_Wait");
         Barrier = (delegate* unmanaged<nint, int>)Export("MPI_Barrier");
-        Abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
         ErrorString = (delegate* unmanaged<int, byte*, int*, int>)Export("MPI_Error_string");
     }
 
@@ -85,18 +83,6 @@ internal sealed unsafe class MpiLibrary
             if (OpenGlobal(name) is { } handle)
                 return handle;
         throw new MpiException($"Distributed training needs MPI, but no Open MPI library ({string.Join(", ", names)}) could be loaded: {InstallHint}.");
-    }
-
-    /// <summary>Whether an Open MPI library can be found here, without starting MPI.</summary>
-    internal static bool IsInstalled()
-    {
-        lock (Gate)
-        {
-            if (_loaded is not null) return true;
-            foreach (var name in Names)
-                if (NativeLibrary.TryLoad(name, out _)) return true;
-            return false;
-        }
     }
 
     /// <summary>
