@@ -25,7 +25,7 @@ public static class Cli
         try
         {
             var cli = CliCommands.Instance;
-            var parsed = cli.Root.Parse(args);
+            var parsed = cli.Parse(args);
             // Help, --version and the [suggest] directive of shell completions are System.CommandLine's own actions.
             if (parsed.Action is { } action and not ParseErrorAction and not CliCommands.RunByCli)
                 return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -33,7 +33,7 @@ public static class Cli
             if (o.Command == Command.Help)
             {
                 string[] about = o.HelpFor is { } name ? [name, "--help"] : ["--help"];
-                var help = cli.Root.Parse(about);
+                var help = cli.Parse(about);
                 if (help.Action is not CliCommands.HelpWithNotes || (o.HelpFor is not null && help.CommandResult.Command is RootCommand) || ReferenceEquals(help.CommandResult.Command, cli.Help))
                     throw new CliException($"unknown command '{o.HelpFor}' (expected train, sample, eval or help)", ExitCodes.Usage);
                 return help.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -57,8 +57,13 @@ public static class Cli
         }
     }
 
-    /// <summary>Where a bug is reported.</summary>
-    public const string IssuesAddress = "the RnnGen repository's issue tracker (GitHub Issues)";
+    /// <summary>Where a bug is reported (RepositoryUrl in Directory.Build.props, plus /issues).</summary>
+    public const string IssuesAddress = "https://github.com/rnngen/rnngen/issues";
+
+    /// <summary>The version and commit of this build, for a bug report.</summary>
+    public static string Version =>
+        typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     /// <summary>
     /// The one place an exception becomes a message and an exit code: user errors, unreadable checkpoints, I/O
@@ -83,7 +88,7 @@ public static class Cli
                 var inner = e is InternalErrorException { InnerException: { } i } ? i : e;
                 error.WriteLine($"error: internal error in rnngen: {inner.GetType().Name}: {inner.Message}");
                 if (e is InternalErrorException { Saved: { } saved }) error.WriteLine(saved);
-                error.WriteLine($"This is a bug; please report it, with the command line and this message, at {IssuesAddress}.");
+                error.WriteLine($"This is a bug; please report it at {IssuesAddress}, with the command line, this message and the version (rnngen {Version}).");
                 return ExitCodes.Internal;
         }
     }

@@ -52,9 +52,9 @@ public sealed class LossCurve : IDisposable
         _points.Add(point);
         if (_csv is null)
         {
-            _csv = new StreamWriter(CsvPath, append: false) { AutoFlush = true, NewLine = "\n" };
-            _csv.WriteLine(Header);
-            foreach (var line in _kept) _csv.WriteLine(line);
+            // The header and the kept rows replace the file in one rename, so a failure here leaves the old curve whole.
+            AtomicFile.WriteAllText(CsvPath, string.Concat(_kept.Prepend(Header).Select(line => line + "\n")));
+            _csv = new StreamWriter(RunFiles.Current.Open(CsvPath, append: true), new System.Text.UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
         }
         _csv.WriteLine(Format(point));
     }

@@ -135,17 +135,22 @@ public sealed partial class RunFolder : IDisposable
     }
 }
 
-/// <summary>Writes a small file whole or not at all: a temporary beside it, then a rename over it.</summary>
+/// <summary>Writes a small file whole or not at all: a temporary beside it, flushed to disk, then a rename over it.</summary>
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string text)
     {
         string full = System.IO.Path.GetFullPath(path);
         string temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var files = RunFiles.Current;
         try
         {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, full, overwrite: true);
+            using (var stream = files.Open(temporary, append: false))
+            {
+                stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text));
+                files.Flush(stream);
+            }
+            files.Move(temporary, full);
         }
         catch
         {

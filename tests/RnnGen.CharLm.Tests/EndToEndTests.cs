@@ -8,11 +8,11 @@ public class EndToEndTests
 {
     internal static readonly string[] TinyTraining = ["--model", "gru-tiny", "--batch", "4", "--steps", "16", "--lr", "0.01", "--seed", "1"];
 
-    /// <summary><see cref="TinyTraining"/> less the options that <paramref name="except"/> gives (an option may be given once).</summary>
-    internal static string[] Tiny(string[] except)
+    /// <summary><paramref name="defaults"/> (option, value pairs) less the options that <paramref name="given"/> holds: an option may be given once.</summary>
+    internal static string[] Without(string[] defaults, string[] given)
     {
-        var given = except.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
-        return TinyTraining.Chunk(2).Where(pair => !given.Contains(pair[0])).SelectMany(pair => pair).ToArray();
+        var names = given.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+        return defaults.Chunk(2).Where(pair => !names.Contains(pair[0])).SelectMany(pair => pair).ToArray();
     }
 
     [Fact]

@@ -112,6 +112,14 @@ public class OptionParserTests
     }
 
     [Fact]
+    public void An_at_sign_is_text_not_a_response_file()
+    {
+        var o = OptionParser.Parse(["sample", "--prompt", "@home", "--checkpoint", "@c"]);
+        Assert.Equal("@home", o.Prompt);
+        Assert.Equal("@c", o.Checkpoint);
+    }
+
+    [Fact]
     public void Name_equals_value_form()
     {
         var o = OptionParser.Parse(["sample", "--length=2", "--prompt=a=b", "--temperature=0"]);

@@ -6,7 +6,7 @@ namespace RnnGen.CharLm.Tests;
 public class ReliabilityTests
 {
     private static CliResult Train(string corpus, string run, params string[] more) =>
-        CliRunner.Run(["train", "--text", corpus, "--out", run, "--epochs", "1", "--length", "10", .. EndToEndTests.Tiny(except: more), .. more]);
+        CliRunner.Run(["train", "--text", corpus, "--out", run, .. EndToEndTests.Without(["--epochs", "1", "--length", "10", .. EndToEndTests.TinyTraining], more), .. more]);
 
     private static Dictionary<string, byte[]> Snapshot(string run) =>
         Directory.EnumerateFiles(run).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
@@ -43,21 +43,66 @@ public class ReliabilityTests
     [Fact]
     public void Out_without_permission_names_the_folder()
     {
-        if (!OperatingSystem.IsLinux() || Environment.UserName == "root") return; // root writes anywhere
+        if (!OperatingSystem.IsLinux()) return; // file modes and /sys are Linux's
         using var dir = new TempDir();
         string corpus = TestCorpus.Write(dir);
-        string locked = dir.File("locked");
-        Directory.CreateDirectory(locked);
-        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        // Root writes anywhere a file mode allows nothing; sysfs refuses a new folder even to root.
+        bool root = Environment.UserName == "root";
+        string locked = root ? "/sys/rnngen-test" : dir.File("locked");
+        if (!root)
+        {
+            Directory.CreateDirectory(locked);
+            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
         try
         {
             var r = Train(corpus, Path.Combine(locked, "run"));
             Assert.Equal(ExitCodes.IO, r.ExitCode);
             Assert.Contains($"--out: cannot write to the folder '{Path.Combine(locked, "run")}': permission denied", r.Err);
+            Assert.False(Directory.Exists(locked) && root);
         }
         finally
         {
-            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!root) File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
+    public void A_real_disk_full_error_is_reported_as_such_naming_the_last_good_checkpoint()
+    {
+        if (!OperatingSystem.IsLinux()) return; // /dev/full is Linux's
+        using var dir = new TempDir();
+        string corpus = TestCorpus.Write(dir, sentences: 200);
+        string run = dir.File("run");
+        // From the third checkpoint on, the kernel answers every write with ENOSPC (/dev/full), as a full disk does.
+        SafeTensors.FileSystemForTesting = new FullAfter(writes: 2);
+        try
+        {
+            var r = Train(corpus, run, "--epochs", "3");
+            Assert.Equal(ExitCodes.IO, r.ExitCode);
+            Assert.Contains("the disk is full", r.Err);
+            Assert.Contains($"The last good checkpoint is {Path.Combine(run, "last.safetensors")}", r.Err);
+            Assert.DoesNotContain("   at ", r.Err);
+            Assert.NotEmpty(SafeTensors.Read(Path.Combine(run, "last.safetensors")).Names);
+            Assert.Empty(Directory.GetFiles(run, ".*.tmp"));
+        }
+        finally
+        {
+            SafeTensors.FileSystemForTesting = null;
+        }
+    }
+
+    /// <summary>The real file system for the first <c>writes</c> checkpoints, then /dev/full.</summary>
+    private sealed class FullAfter(int writes) : CheckpointFileSystem
+    {
+        private int _created;
+
+        public override Stream CreateTemporary(string path, int bufferSize)
+        {
+            var real = base.CreateTemporary(path, bufferSize); // the temporary exists, as it would on a full disk
+            if (++_created <= writes) return real;
+            real.Dispose();
+            return new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize);
         }
     }
 
@@ -77,7 +122,7 @@ public class ReliabilityTests
                 Directory.CreateDirectory(Path.Combine(last, "in-the-way"));
             }));
         Assert.Equal(ExitCodes.IO, r.ExitCode);
-        Assert.Contains($"writing to '{run}' failed", r.Err);
+        Assert.Contains($"could not write the checkpoint {last}", r.Err);
         Assert.Contains($"The last good checkpoint is {best}", r.Err);
         Assert.DoesNotContain("   at ", r.Err);
         Assert.NotEmpty(SafeTensors.Read(best).Names); // whole and readable

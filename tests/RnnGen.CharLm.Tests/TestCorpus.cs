@@ -3,7 +3,7 @@ using System.Text;
 namespace RnnGen.CharLm.Tests;
 
 /// <summary>Temporary folders and a small made-up corpus for in-process runs of the CLI.</summary>
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
     public TempDir()
     {

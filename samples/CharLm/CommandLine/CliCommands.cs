@@ -52,6 +52,12 @@ internal sealed class CliCommands
         help.Action = new HelpWithNotes((HelpAction)help.Action!);
     }
 
+    /// <summary>
+    /// Parses <paramref name="args"/>. Response files are off: <c>--prompt @home</c> is a prompt, not a file to read
+    /// (System.CommandLine would read a file named home in its place).
+    /// </summary>
+    public ParseResult Parse(IReadOnlyList<string> args) => Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
     /// <summary>Every command, for messages that say which command an option belongs to.</summary>
     public IEnumerable<CommandSymbol> Commands => [Train, Sample, Eval];
 

@@ -12,7 +12,7 @@ namespace CharLm;
 /// </summary>
 public static class OptionParser
 {
-    public static Options Parse(IReadOnlyList<string> args) => Read(CliCommands.Instance.Root.Parse(args), args);
+    public static Options Parse(IReadOnlyList<string> args) => Read(CliCommands.Instance.Parse(args), args);
 
     internal static Options Read(ParseResult result, IReadOnlyList<string> args)
     {

@@ -147,7 +147,8 @@ public static class TrainCommand
         }
         catch (Exception e) when (e is (IOException and not CheckpointException) or UnauthorizedAccessException)
         {
-            throw new CliException($"writing to '{Path.GetFullPath(outDir)}' failed: {Problem(e)}. {LastGood(o)}", ExitCodes.IO, e);
+            string what = e is CheckpointWriteException w ? $"could not write the checkpoint {w.FilePath}" : $"writing to '{Path.GetFullPath(outDir)}' failed";
+            throw new CliException($"{what}: {Problem(e)}. {LastGood(o)}", ExitCodes.IO, e);
         }
         catch (MpiException e)
         {
@@ -175,7 +176,7 @@ public static class TrainCommand
         {
             record();
             if (leads) DrawCurve(curve, outDir, preset, output);
-            throw new CliException($"training diverged: {e.Message} Try a lower --lr.");
+            throw new CliException($"training diverged: {e.Message} (--lr sets the learning rate.)");
         }
         record();
         if (leads) DrawCurve(curve, outDir, preset, output);
@@ -221,14 +222,20 @@ public static class TrainCommand
         output.WriteLine($"--overwrite: removed the earlier run in {outDir}.");
     }
 
-    private static string Problem(Exception e) => e switch
+    /// <summary>What went wrong, in words, with the system's own message (which names the file) after it.</summary>
+    private static string Problem(Exception e)
     {
-        IOException { HResult: 28 } => "the disk is full",
-        IOException { HResult: 27 } => "a file grew beyond the size allowed (file too large)",
-        IOException { HResult: 30 } => "the file system is read-only",
-        UnauthorizedAccessException => $"permission denied ({e.Message})",
-        _ => e.Message,
-    };
+        var cause = e is CheckpointWriteException { InnerException: { } inner } ? inner : e;
+        string detail = cause.Message.TrimEnd('.');
+        return cause switch
+        {
+            IOException { HResult: 28 } => $"the disk is full ({detail})",
+            IOException { HResult: 27 } => $"a file grew beyond the size allowed ({detail})",
+            IOException { HResult: 30 } => $"the file system is read-only ({detail})",
+            UnauthorizedAccessException => $"permission denied ({detail})",
+            _ => detail,
+        };
+    }
 
     /// <summary>What a failed run leaves: the newest checkpoint that reads back whole, and how to continue from it.</summary>
     internal static string LastGood(Options o)

@@ -16,11 +16,24 @@ public static class SafeTensors
     /// <summary>Bytes converted per read: large tensors are read in pieces so no buffer grows past it.</summary>
     private const int ChunkBytes = 1 << 20;
 
-    /// <summary>Test hook: runs on the writing thread with the temporary file's path just before it replaces the target.</summary>
-    [ThreadStatic] internal static Action<string>? BeforeCommitForTesting;
+    // Test hooks are AsyncLocal, not ThreadStatic: they follow the flow that set them into the threads and tasks it
+    // starts (a CLI trains on a worker thread of its progress display), and stay out of tests running beside it.
+    private static readonly AsyncLocal<Action<string>?> s_beforeCommit = new();
+    private static readonly AsyncLocal<CheckpointFileSystem?> s_fileSystem = new();
 
-    /// <summary>Test hook: the file operations of writes on this thread (null: the real file system).</summary>
-    [ThreadStatic] internal static CheckpointFileSystem? FileSystemForTesting;
+    /// <summary>Test hook: runs on the writing thread with the temporary file's path just before it replaces the target.</summary>
+    internal static Action<string>? BeforeCommitForTesting
+    {
+        get => s_beforeCommit.Value;
+        set => s_beforeCommit.Value = value;
+    }
+
+    /// <summary>Test hook: the file operations of writes in this flow of execution (null: the real file system).</summary>
+    internal static CheckpointFileSystem? FileSystemForTesting
+    {
+        get => s_fileSystem.Value;
+        set => s_fileSystem.Value = value;
+    }
 
     /// <summary>
     /// Writes <paramref name="tensors"/> as F32 in the order given, with optional <paramref name="metadata"/>.
