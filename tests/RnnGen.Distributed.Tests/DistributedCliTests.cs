@@ -78,6 +78,23 @@ public sealed class DistributedCliTests
     }
 
     [Fact]
+    public void Distributed_outside_mpirun_ends_with_a_message_each_time_never_an_internal_error()
+    {
+        // A world of one the first time; MPI cannot start again in the same process after it ended, which is said.
+        using var folder = new TempFolder();
+        string missing = Path.Combine(folder, "missing.txt");
+        for (int run = 0; run < 2; run++)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = CharLm.Cli.Run(["train", "--distributed", "--text", missing, "--out", Path.Combine(folder, "run")], output, error);
+            Assert.Equal(CharLm.ExitCodes.Input, code);
+            Assert.StartsWith("error: ", error.ToString());
+            Assert.DoesNotContain("internal error", error.ToString());
+        }
+    }
+
+    [Fact]
     public void A_batch_smaller_than_the_ranks_is_refused_naming_the_option()
     {
         using var folder = new TempFolder();

@@ -45,7 +45,13 @@ public sealed unsafe class MpiCommunicator : ICommunicator, IDisposable
     {
         get
         {
-            lock (Gate) return _world ??= new MpiCommunicator(MpiLibrary.Load());
+            lock (Gate)
+            {
+                // MPI starts once per process: after MPI_Finalize it cannot be started again.
+                if (_world is { _disposed: true })
+                    throw new MpiException("MPI has already been ended in this process (MPI_Finalize) and cannot start again: train distributed once per process.");
+                return _world ??= new MpiCommunicator(MpiLibrary.Load());
+            }
         }
     }
 
