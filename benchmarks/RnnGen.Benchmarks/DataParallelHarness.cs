@@ -10,7 +10,7 @@ namespace RnnGen.Benchmarks;
 /// (buckets as the trainer sends them). Alone: the same tokens/s in one process, and with <c>--compute</c> the time of
 /// one training step at each per-rank batch that 2, 4 and 8 machines would train (for the scaling estimate).
 /// </summary>
-/// <remarks>Threads per process: <c>--threads T</c> (<see cref="Gemm.MaxThreads"/>). Figures are medians of <c>--repeats</c> runs.</remarks>
+/// <remarks>Threads per process: <c>--threads T</c> (<see cref="Parallelism.MaxThreads"/>, as RNNGEN_THREADS). Figures are medians of <c>--repeats</c> runs.</remarks>
 public static class DataParallelHarness
 {
     public static void Run(string[] args)
@@ -21,7 +21,7 @@ public static class DataParallelHarness
         bool distributed = args.Contains("--distributed");
         var only = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToHashSet();
         var configs = TrainingHarness.References.Where(c => only.Count == 0 || only.Contains(c.Name)).ToArray();
-        Gemm.MaxThreads = threads;
+        Parallelism.MaxThreads = threads;
         using var world = distributed ? MpiCommunicator.World : null;
         bool lead = world is null || world.Rank == 0;
         void Say(string line)

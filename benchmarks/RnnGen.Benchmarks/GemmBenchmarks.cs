@@ -21,7 +21,7 @@ public class GemmBenchmarks
     public void Setup()
     {
         _ops = new GemmOperands(Shape);
-        Gemm.MaxThreads = Threads;
+        Parallelism.MaxThreads = Threads;
     }
 
     [Benchmark]

@@ -29,13 +29,13 @@ public static class GemmHarness
             double reference = MeasureReference(ops);
             Console.WriteLine($"{shape.Name,-44} {g1,7:F1} ({g1 / peak1,4:P0}) {g2,8:F1} ({g2 / peak2,4:P0}) {reference,9:F2} GF/s");
         }
-        Gemm.MaxThreads = Environment.ProcessorCount;
+        Parallelism.MaxThreads = Environment.ProcessorCount;
     }
 
     /// <summary>Median GFLOP/s of timed samples, each repeating the product for at least ~40 ms.</summary>
     private static double Measure(GemmOperands ops, int threads, int samples)
     {
-        Gemm.MaxThreads = threads;
+        Parallelism.MaxThreads = threads;
         for (int i = 0; i < 3; i++) ops.Multiply();
         long t0 = Stopwatch.GetTimestamp();
         ops.Multiply();

@@ -55,7 +55,7 @@ public static class PackedHarness
             double packUs = Seconds(pack, pack, 1, samples).First * 1e6;
             Console.WriteLine($"{s.Name,-34} {p1,6:F1} ({p1 / peak1,4:P0}) {q1,6:F1} ({q1 / peak1,4:P0}) {p2,6:F1} ({p2 / peak2,4:P0}) {q2,6:F1} ({q2 / peak2,4:P0}) {packUs,6:F0} µs");
         }
-        Gemm.MaxThreads = Environment.ProcessorCount;
+        Parallelism.MaxThreads = Environment.ProcessorCount;
     }
 
     private static (double First, double Second) Gflops(Action first, Action second, double flops, int threads, int samples)
@@ -68,7 +68,7 @@ public static class PackedHarness
     /// for at least ~40 ms.</summary>
     private static (double First, double Second) Seconds(Action first, Action second, int threads, int samples)
     {
-        Gemm.MaxThreads = threads;
+        Parallelism.MaxThreads = threads;
         int r1 = Repetitions(first), r2 = Repetitions(second);
         var t1 = new double[samples];
         var t2 = new double[samples];

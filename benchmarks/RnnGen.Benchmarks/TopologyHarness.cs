@@ -32,7 +32,7 @@ public partial class TopologyRegressor;
 /// <see cref="TrainingHarness.Timed"/> times the language models), against ../torch_topologies.py run in the
 /// same process with 1 and with 2 threads (the faster is the anchor). Every row is full length, as in the script.
 /// `--breakdown` also times ForwardBackward, the forward pass alone (Loss), the clipping and the Adam step each on
-/// its own; `--threads 1` sets <see cref="Gemm.MaxThreads"/> so that RnnGen too runs on one thread.
+/// its own; `--threads 1` sets <see cref="Parallelism.MaxThreads"/> so that RnnGen too runs on one thread.
 /// </summary>
 public static class TopologyHarness
 {
@@ -59,15 +59,15 @@ public static class TopologyHarness
         bool noTorch = args.Contains("--no-torch");
         bool breakdown = args.Contains("--breakdown");
         int repeats = ArgValue(args, "--repeats", 5);
-        // --threads 1 keeps every product and recurrence on the calling thread (Gemm.MaxThreads), as PyTorch's 1-thread setting.
+        // --threads 1 keeps every product and recurrence on the calling thread (Parallelism.MaxThreads), as PyTorch's 1-thread setting.
         int threads = ArgValue(args, "--threads", 0);
-        if (threads > 0) Gemm.MaxThreads = threads;
+        if (threads > 0) Parallelism.MaxThreads = threads;
         var only = args.Where(a => !a.StartsWith("--") && !int.TryParse(a, out _)).ToHashSet();
         var kinds = Kinds.Where(k => only.Count == 0 || only.Contains(k.Name)).ToArray();
         if (kinds.Length == 0) throw new ArgumentException($"No kind matches {string.Join(", ", only)}; the kinds are {string.Join(", ", Kinds.Select(k => k.Name))}.");
 
         string? script = noTorch ? null : FindScript();
-        Console.WriteLine($"Topologies, {Environment.ProcessorCount} cores, RnnGen on up to {Gemm.MaxThreads} threads; each figure the median of {repeats} samples of about 0.3 s after a 2 s warm-up.");
+        Console.WriteLine($"Topologies, {Environment.ProcessorCount} cores, RnnGen on up to {Parallelism.MaxThreads} threads; each figure the median of {repeats} samples of about 0.3 s after a 2 s warm-up.");
         Console.WriteLine();
         Console.WriteLine("| kind | RnnGen train tok/s | RnnGen seq/s | PyTorch train tok/s (faster setting) | PyTorch seq/s | ratio |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");

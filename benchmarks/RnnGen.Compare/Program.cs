@@ -4,15 +4,27 @@ using System.Runtime.Loader;
 // Before/after on a noisy machine: loads two builds of the benchmark harness side by side in one process
 // (each in its own load context, with its own RnnGen.dll) and alternates their training measurements, which
 // go first swapping every round, so that both see the same machine at the same moments.
-//   dotnet run -c Release --project benchmarks/RnnGen.Compare -- BASE_BIN_DIR MAIN_BIN_DIR [config ...]
+//   dotnet run -c Release --project benchmarks/RnnGen.Compare -- BASE_BIN_DIR MAIN_BIN_DIR [--threads N] [config ...]
 // where each directory holds a built RnnGen.Benchmarks.dll (e.g. a worktree of an older commit's
-// benchmarks/RnnGen.Benchmarks/bin/Release/net10.0/).
+// benchmarks/RnnGen.Benchmarks/bin/Release/net10.0/). --threads sets both builds' thread count
+// (RnnGen.Parallelism.MaxThreads, or Gemm.MaxThreads in builds from before that setting).
+int threads = 0;
+int at = Array.IndexOf(args, "--threads");
+if (at >= 0)
+{
+    if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out threads) || threads < 1)
+    {
+        Console.Error.WriteLine("--threads takes a positive whole number.");
+        return 2;
+    }
+    args = [.. args[..at], .. args[(at + 2)..]];
+}
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("Usage: RnnGen.Compare BASE_BIN_DIR MAIN_BIN_DIR [config ...]  (configs: gru-128, gru-512, lstm-512x2, word-lstm)");
+    Console.Error.WriteLine("Usage: RnnGen.Compare BASE_BIN_DIR MAIN_BIN_DIR [--threads N] [config ...]  (configs: gru-128, gru-512, lstm-512x2, word-lstm)");
     return 2;
 }
-var sides = new (string Name, Func<string, int, double> Measure)[] { ("base", Load(args[0])), ("main", Load(args[1])) };
+var sides = new (string Name, Func<string, int, double> Measure)[] { ("base", Load(args[0], threads)), ("main", Load(args[1], threads)) };
 string[] configs = args.Length > 2 ? args[2..] : ["lstm-512x2", "gru-512", "gru-128"];
 int rounds = 6;
 var results = new Dictionary<(string, string), List<double>>();
@@ -34,11 +46,18 @@ foreach (var config in configs)
 }
 return 0;
 
-static Func<string, int, double> Load(string dir)
+static Func<string, int, double> Load(string dir, int threads)
 {
     if (!File.Exists(Path.Combine(dir, "RnnGen.Benchmarks.dll"))) throw new FileNotFoundException($"{dir} holds no RnnGen.Benchmarks.dll: build the harness there first.");
     var context = new DirectoryContext(dir);
     var assembly = context.LoadFromAssemblyPath(Path.Combine(dir, "RnnGen.Benchmarks.dll"));
+    if (threads > 0)
+    {
+        var runtime = context.LoadFromAssemblyPath(Path.Combine(dir, "RnnGen.dll"));
+        var setting = (runtime.GetType("RnnGen.Parallelism") ?? runtime.GetType("RnnGen.Kernels.Gemm"))!.GetProperty("MaxThreads")!;
+        setting.SetValue(null, threads);
+        Console.WriteLine($"{dir}: {setting.DeclaringType!.FullName}.MaxThreads = {setting.GetValue(null)}");
+    }
     var harness = assembly.GetType("RnnGen.Benchmarks.TrainingHarness")!;
     var references = (Array)harness.GetField("References")!.GetValue(null)!;
     var measure = harness.GetMethod("Measure")!;

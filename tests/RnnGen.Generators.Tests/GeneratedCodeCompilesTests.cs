@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using RnnGen.Generators.Tests.Infrastructure;
 
 namespace RnnGen.Generators.Tests;
@@ -103,5 +104,34 @@ public sealed class GeneratedCodeCompilesTests
 
         Assert.Equal(new[] { "RNNG010", "RNNG010" }, run.GeneratorDiagnostics.Select(d => d.Id));
         Assert.DoesNotContain(run.OutputDiagnostics, d => d.Id is "CS0414" or "CS0649" or "CS0169");
+    }
+
+    /// <summary>
+    /// Regression (issue 10, item 7): a step with no product of a weight by a state, here only an elementwise
+    /// gate on it, emitted the packing flag and fields it never used (CS0169), so a project with warnings as
+    /// errors did not build.
+    /// </summary>
+    [Theory]
+    [InlineData("Vec Step(Vec x, Vec h) => Relu(W * x + u * h + b);")]
+    [InlineData("Vec Step(Vec x, Vec h) => Tanh(W * x + b);")]
+    [InlineData("(Vec h, Vec c) Step(Vec x, Vec h, Vec c) => (Tanh(W * x + u * c), u * h + b);")]
+    public void A_cell_without_a_product_by_a_state_builds_with_warnings_as_errors(string step)
+    {
+        var run = CellCompiler.Run($$"""
+            using RnnGen;
+            using static RnnGen.Ops;
+
+            [RecurrentCell]
+            internal partial class NoRecurrentProduct
+            {
+                Weight W;
+                Bias u, b;
+                {{step}}
+            }
+            """).ShouldSucceed(allowedIds: "RNNG010");
+
+        var strict = run.Output.WithOptions(run.Output.Options.WithGeneralDiagnosticOption(ReportDiagnostic.Error));
+        var errors = strict.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, "with warnings as errors:\n" + string.Join("\n", errors.Select(GeneratorRun.Describe)));
     }
 }

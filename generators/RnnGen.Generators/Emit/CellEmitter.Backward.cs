@@ -30,7 +30,7 @@ internal sealed partial class CellEmitter
         _w.Line("var f = TapeFrame(tape, parameters);");
         _w.Line("var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();");
         _w.Line("__backwardScratch = scratch;");
-        _w.Line("AdjointFrame(ref f, scratch, 0);");
+        _w.Line("AdjointFrame(ref f, scratch);");
         foreach (var g in _plan.Groups.Where(g => _plan.GroupNeedsZero[g.Index]))
             _w.Line($"f.d{g.Name}.Clear(); // several passes add to it");
         for (int k = 0; k < States; k++)
@@ -40,7 +40,10 @@ internal sealed partial class CellEmitter
         }
         int biases = BiasParameters.Count();
         if (biases > 0)
-            _w.Line($"var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot({BiasScratchSlot}, 2 * {biases} * H), 0, 2 * {biases} * H);");
+        {
+            _w.Line($"int blocks = {Kernels}.RowSplit.Blocks(batch);");
+            _w.Line($"var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot({BiasScratchSlot}, blocks * {biases} * H), 0, blocks * {biases} * H);");
+        }
         if (RecurrentGroups.Any())
         {
             _w.Line("__packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once");
@@ -50,27 +53,20 @@ internal sealed partial class CellEmitter
                     _w.Line($"{Kernels}.Gemm.Pack<T>(false, {g.Runs[r].Count} * H, H, parameters.Slice({At(Field(FirstWeight(g, g.Runs[r])))}), H, Packing<T>(ref {PackedField(g, r, false)}));");
             _w.Close();
         }
-        _w.Line("int parts = " + Kernels + ".RowSplit.Parts(batch, " + StepFlops() + ");");
+        _w.Line($"int parts = {Kernels}.RowSplit.Parts(batch, {StepFlops()});");
         if (biases > 0)
-            _w.Line("biasGradients.Clear(); // both parts' rows: the passes may also share their rows between the cores");
-        _w.Open("if (parts == 2)");
+            _w.Line("biasGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it");
         _w.Line("__tape = tape;");
-        _w.Line($"var part = __backwardPart as {Kernels}.RowSplit.Body<T> ?? (__backwardPart = new {Kernels}.RowSplit.Body<T>(BackwardPart<T, TV>)) as {Kernels}.RowSplit.Body<T>;");
-        _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, outputGradients, part!);");
+        _w.Line($"if (parts > 1) {Kernels}.RowSplit.Run(parts, batch, parameters, outputGradients, __backwardPart as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__backwardPart = new {Kernels}.RowSplit.Body<T>(BackwardPart<T, TV>)));");
+        _w.Line($"else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, {Kernels}.RowSplit.PassParts(batch, H));");
         _w.Line("__tape = null;");
-        _w.Close();
-        _w.Open("else");
-        _w.Line("__tape = tape;");
-        _w.Line($"BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, {Kernels}.RowSplit.PassesInParallel(batch, H));");
-        _w.Line("__tape = null;");
-        _w.Close();
         if (biases > 0)
         {
-            _w.Line("// Each part summed its rows' bias gradients apart; add them in a fixed order.");
-            _w.Open("for (int part = 0; part < 2; part++)");
+            _w.Line("// The blocks' sums, added in block order: the same order on any number of threads.");
+            _w.Open("for (int block = 0; block < blocks; block++)");
             int b = 0;
             foreach (int i in BiasParameters)
-                _w.Line($"{Kernels}.CellSupport.AddTo(parameterGradients.Slice({At(Field(i))}, H), biasGradients.Slice((part * {biases} + {b++}) * H, H));");
+                _w.Line($"{Kernels}.CellSupport.AddTo(parameterGradients.Slice({At(Field(i))}, H), biasGradients.Slice(({b++} * blocks + block) * H, H));");
             _w.Close();
         }
         _w.Line("// After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.");
@@ -119,14 +115,14 @@ internal sealed partial class CellEmitter
         _w.Open("private void BackwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) " + Constraints);
         _w.Line("var tape = (global::RnnGen.CellTape<T>)__tape!;");
         _w.Line("var f = TapeFrame(tape, parameters);");
-        _w.Line("AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);");
-        _w.Line("BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, false);");
+        _w.Line("AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);");
+        _w.Line("BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, 1);");
         _w.Close();
         _w.Line();
 
         _w.Line("// Every step for rows [b0, b1), last to first.");
         _w.Line(HotPath);
-        _w.Open($"private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, bool passesInParallel) {Constraints}");
+        _w.Open($"private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, int passParts) {Constraints}");
         _w.Line("int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;");
         _w.Open("for (int t = steps - 1; t >= 0; t--)");
         _w.Line("f.Step = t;");
@@ -140,9 +136,9 @@ internal sealed partial class CellEmitter
             int p = _plan.Passes.ToList().FindIndex(x => x.Level == level);
             if (p >= 0)
             {
-                _w.Open("if (passesInParallel)");
+                _w.Open("if (passParts > 1)");
                 _w.Line("__step = t;");
-                _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, outputGradients, __backwardPass{p} as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__backwardPass{p} = new {Kernels}.RowSplit.Body<T>(BackwardPass{p}Part<T, TV>)));");
+                _w.Line($"{Kernels}.RowSplit.Run(passParts, batch, parameters, outputGradients, __backwardPass{p} as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__backwardPass{p} = new {Kernels}.RowSplit.Body<T>(BackwardPass{p}Part<T, TV>)));");
                 _w.Close();
                 _w.Line($"else BackwardPass{p}Rows<T, TV>(ref f, b0, b1);");
             }
@@ -174,7 +170,7 @@ internal sealed partial class CellEmitter
             var pass = _plan.Passes[p];
             _w.Open($"private void BackwardPass{p}Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) {Constraints}");
             _w.Line("var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);");
-            _w.Line("AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);");
+            _w.Line("AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);");
             _w.Line("f.Step = __step;");
             _w.Open("if ((f.Steps - 1 - f.Step) % 2 == 1)");
             _w.Line("// The step loop has swapped the state adjoints an odd number of times by now.");
@@ -191,6 +187,8 @@ internal sealed partial class CellEmitter
             _w.Open($"private static void BackwardPass{p}Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) {Constraints}");
             _w.Line("int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;");
             _w.Open("for (int b = b0; b < b1; b++)");
+            if (biases > 0)
+                _w.Line($"f.AtGrad = {Kernels}.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients");
             for (int s = pass.Segments.Count - 1; s >= 0; s--)
             {
                 if (s + 1 < pass.Segments.Count)
@@ -215,7 +213,7 @@ internal sealed partial class CellEmitter
                 EmitBackwardSegment(p, segment);
     }
 
-    /// <summary>The scratch slot of the per-part bias gradients: after the adjoint buffers.</summary>
+    /// <summary>The scratch slot of the per-block bias gradients: after the adjoint buffers.</summary>
     private int BiasScratchSlot => _plan.Groups.Count + 2 * States + SlotNodes.Count();
 
     private void EmitBackwardSegment(int p, Segment segment)
@@ -248,7 +246,7 @@ internal sealed partial class CellEmitter
                 string term = body.Term(c.Term, id);
                 if (c.ToParam >= 0)
                 {
-                    body.Add($"TV.AddTo(_f.Grad_{Field(c.ToParam)}, _j, {term});");
+                    body.Add($"TV.AddTo(_f.Grad_{Field(c.ToParam)}, {body.GradientRow()} + _j, {term});");
                     continue;
                 }
                 var target = _nodes[c.ToNode];
@@ -282,7 +280,7 @@ internal sealed partial class CellEmitter
                     body.Add($"TV.AddTo(_f.dPrev_{StateName(n.StateIndex)}, _b * _H + _j, {d});");
                     break;
                 case NodeKind.Bias:
-                    body.Add($"TV.AddTo(_f.Grad_{Field(n.Param)}, _j, {d});");
+                    body.Add($"TV.AddTo(_f.Grad_{Field(n.Param)}, {body.GradientRow()} + _j, {d});");
                     break;
                 case NodeKind.MatVec:
                     var g = _plan.Groups[_plan.GroupOf[leaf]];

@@ -48,18 +48,12 @@ internal sealed partial class CellEmitter
                     _w.Line($"{Kernels}.Gemm.Pack<T>(true, H, {g.Runs[r].Count} * H, parameters.Slice({At(Field(FirstWeight(g, g.Runs[r])))}), H, Packing<T>(ref {PackedField(g, r, true)}));");
             _w.Close();
         }
-        _w.Line("// The recurrence: on both cores, half of the rows each, when a step's products are too small to split.");
-        _w.Open($"if ({Kernels}.RowSplit.Parts(batch, {StepFlops()}) == 2)");
+        _w.Line("// The recurrence: its rows shared between threads when a step's products are too small to split.");
+        _w.Line($"int parts = {Kernels}.RowSplit.Parts(batch, {StepFlops()});");
         _w.Line("__tape = tape;");
-        _w.Line($"var part = __forwardPart as {Kernels}.RowSplit.Body<T> ?? (__forwardPart = new {Kernels}.RowSplit.Body<T>(ForwardPart<T, TV>)) as {Kernels}.RowSplit.Body<T>;");
-        _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, default, part!);");
+        _w.Line($"if (parts > 1) {Kernels}.RowSplit.Run(parts, batch, parameters, default, __forwardPart as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__forwardPart = new {Kernels}.RowSplit.Body<T>(ForwardPart<T, TV>)));");
+        _w.Line($"else ForwardSteps<T, TV>(f, parameters, 0, batch, {Kernels}.RowSplit.PassParts(batch, H));");
         _w.Line("__tape = null;");
-        _w.Close();
-        _w.Open("else");
-        _w.Line("__tape = tape;");
-        _w.Line($"ForwardSteps<T, TV>(f, parameters, 0, batch, {Kernels}.RowSplit.PassesInParallel(batch, H));");
-        _w.Line("__tape = null;");
-        _w.Close();
         _w.Line($"// The outputs are the first state ({StateName(0)}) after each step.");
         _w.Line($"f.{StateBuffer(StateName(0))}.Slice(batch * H, rows * H).CopyTo(outputs);");
         _w.Open("if (!finalStates.IsEmpty)");
@@ -70,13 +64,13 @@ internal sealed partial class CellEmitter
         _w.Line();
 
         _w.Line("private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) " + Constraints + " =>");
-        _w.Line("    ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, false);");
+        _w.Line("    ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, 1);");
         _w.Line();
 
         _w.Line("// Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows");
-        _w.Line("// shared between both cores when the products were big enough to be split themselves).");
+        _w.Line("// shared between passParts threads when the products were big enough to be split themselves).");
         _w.Line(HotPath);
-        _w.Open($"private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, bool passesInParallel) {Constraints}");
+        _w.Open($"private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, int passParts) {Constraints}");
         _w.Line("int H = f.Hidden, batch = f.Batch, steps = f.Steps;");
         _w.Open("for (int t = 0; t < steps; t++)");
         _w.Line("f.Step = t;");
@@ -94,9 +88,9 @@ internal sealed partial class CellEmitter
                 }
             }
             int p = _plan.Passes.ToList().IndexOf(pass);
-            _w.Open("if (passesInParallel)");
+            _w.Open("if (passParts > 1)");
             _w.Line("__step = t;");
-            _w.Line($"{Kernels}.RowSplit.Run(batch, parameters, default, __forwardPass{p} as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__forwardPass{p} = new {Kernels}.RowSplit.Body<T>(ForwardPass{p}Part<T, TV>)));");
+            _w.Line($"{Kernels}.RowSplit.Run(passParts, batch, parameters, default, __forwardPass{p} as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__forwardPass{p} = new {Kernels}.RowSplit.Body<T>(ForwardPass{p}Part<T, TV>)));");
             _w.Close();
             _w.Line($"else ForwardPass{p}Rows<T, TV>(ref f, b0, b1);");
         }

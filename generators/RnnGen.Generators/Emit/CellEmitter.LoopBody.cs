@@ -57,6 +57,14 @@ internal sealed partial class CellEmitter
             return name;
         }
 
+        /// <summary>Where this row's bias-gradient sums start: each block of rows sums its own, so that the order of
+        /// every sum is fixed by the batch alone and not by how the rows are shared between threads.</summary>
+        public string GradientRow()
+        {
+            _prologue.Add("int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums");
+            return "_atGrad";
+        }
+
         /// <summary>The value of a node as a C# expression, loading it first if it lives in a buffer.</summary>
         public string Value(int id)
         {

@@ -98,9 +98,10 @@ internal sealed partial class CellEmitter
         foreach (var p in _cell.Parameters) _w.Line($"private readonly int {At(p.Field)}; // where {p.Field} starts in the flat parameter span");
         _w.Line("private readonly global::RnnGen.CellParameter[] __parameters;");
         _w.Line("private object? __backwardScratch; // adjoint buffers, reused between calls");
-        _w.Line("private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch");
-        _w.Line("private bool __packed; // whether this call's per-step products use the packed weights below");
-        _w.Line("private int __step; // the step whose passes the cores share");
+        _w.Line("private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached parts of a split batch");
+        if (RecurrentGroups.Any()) // a step with no product by a state has nothing to pack, and an unused field is CS0169
+            _w.Line("private bool __packed; // whether this call's per-step products use the packed weights below");
+        _w.Line("private int __step; // the step whose passes the threads share");
         if (_plan.Passes.Count > 0)
             _w.Line("private object? " + string.Join(", ", Enumerable.Range(0, _plan.Passes.Count).SelectMany(p => new[] { $"__forwardPass{p}", $"__backwardPass{p}" })) + "; // cached delegates of the shared passes");
         foreach (var g in RecurrentGroups)
@@ -195,6 +196,8 @@ internal sealed partial class CellEmitter
         }
         foreach (int i in BiasParameters)
             _w.Line($"public global::System.ReadOnlySpan<T> {Field(i)}; public global::System.Span<T> Grad_{Field(i)};");
+        if (BiasParameters.Any())
+            _w.Line("public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums");
         _w.Close();
         _w.Line();
     }
@@ -224,8 +227,8 @@ internal sealed partial class CellEmitter
         _w.Close();
         _w.Line();
 
-        _w.Line("// Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.");
-        _w.Open("private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged");
+        _w.Line("// Adds the adjoint buffers of the backward pass; each bias gradient has one row of sums per block of the batch.");
+        _w.Open("private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch) where T : unmanaged");
         _w.Line("int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;");
         slot = 0;
         foreach (var g in _plan.Groups)
@@ -240,10 +243,11 @@ internal sealed partial class CellEmitter
         int biases = BiasParameters.Count();
         if (biases > 0)
         {
-            _w.Line($"var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot({slot++}, 2 * {biases} * H), 0, 2 * {biases} * H);");
+            _w.Line($"int blocks = {Kernels}.RowSplit.Blocks(batch);");
+            _w.Line($"var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot({slot++}, blocks * {biases} * H), 0, blocks * {biases} * H);");
             int b = 0;
             foreach (int i in BiasParameters)
-                _w.Line($"f.Grad_{Field(i)} = biasGradients.Slice((part * {biases} + {b++}) * H, H);");
+                _w.Line($"f.Grad_{Field(i)} = biasGradients.Slice({b++} * blocks * H, blocks * H);");
         }
         _w.Close();
         _w.Line();

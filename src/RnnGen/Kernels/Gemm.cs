@@ -20,13 +20,14 @@ public static unsafe partial class Gemm
     /// sharing the packing would cost more than it saves (a 32 x 128 x 384 step is 3 Mflop, ~20 µs).</summary>
     internal const double ParallelMinFlops = 8e6;
 
-    private static int s_maxThreads = Environment.ProcessorCount;
-
-    /// <summary>The most threads one product may use (default: the processor count); 1 forces single-threaded.</summary>
+    /// <summary>The most threads one product may use: the one setting <see cref="Parallelism.MaxThreads"/>, kept here
+    /// so that code written against the earlier name still builds.</summary>
+    [Obsolete("Use RnnGen.Parallelism.MaxThreads, the one thread setting for products, passes and batch splits.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public static int MaxThreads
     {
-        get => s_maxThreads;
-        set => s_maxThreads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one thread.");
+        get => Parallelism.MaxThreads;
+        set => Parallelism.MaxThreads = value;
     }
 
     /// <summary>The widest instruction set this machine runs the kernels on.</summary>
@@ -37,11 +38,11 @@ public static unsafe partial class Gemm
 
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate) =>
-        Multiply(HardwareIsa, MaxThreads, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        Multiply(HardwareIsa, Parallelism.MaxThreads, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, Span<double> c, int ldc, bool accumulate) =>
-        Multiply(HardwareIsa, MaxThreads, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        Multiply(HardwareIsa, Parallelism.MaxThreads, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 
     /// <summary>The float or double product, for code generic over the element type (generated cells).</summary>
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
@@ -87,8 +88,8 @@ public static unsafe partial class Gemm
                 TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate,
                 M = m, N = n, K = k, A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
             };
-            int threads = Math.Min(maxThreads, Environment.ProcessorCount);
-            if (threads < 2 || Work(m, n, k) < ParallelMinFlops || !GemmSplit<T>.TryRun(isa, threads, g))
+            // The thread count is honoured even above the core count: a split never changes a result, and tests force any split.
+            if (maxThreads < 2 || Work(m, n, k) < ParallelMinFlops || !GemmSplit<T>.TryRun(isa, maxThreads, g))
                 Run(isa, g);
         }
     }

@@ -32,19 +32,19 @@ public static unsafe partial class Gemm
     /// <summary>C = A · op(B), or C += A · op(B) with <paramref name="accumulate"/>: A [m, b.K] row-major,
     /// op(B) the packed [b.K, b.N], C [m, b.N].</summary>
     public static void Multiply(int m, ReadOnlySpan<float> a, int lda, PackedMatrix<float> b, Span<float> c, int ldc, bool accumulate) =>
-        Multiply(MaxThreads, false, m, a, lda, b, c, ldc, accumulate);
+        Multiply(Parallelism.MaxThreads, false, m, a, lda, b, c, ldc, accumulate);
 
     /// <inheritdoc cref="Multiply(int, ReadOnlySpan{float}, int, PackedMatrix{float}, Span{float}, int, bool)"/>
     public static void Multiply(int m, ReadOnlySpan<double> a, int lda, PackedMatrix<double> b, Span<double> c, int ldc, bool accumulate) =>
-        Multiply(MaxThreads, false, m, a, lda, b, c, ldc, accumulate);
+        Multiply(Parallelism.MaxThreads, false, m, a, lda, b, c, ldc, accumulate);
 
     /// <summary>C (+)= op(A) · op(B) on a packed B: op(A) is [m, b.K], stored [b.K, m] when <paramref name="transposeA"/>.</summary>
     public static void Multiply(bool transposeA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix<float> b, Span<float> c, int ldc, bool accumulate) =>
-        Multiply(MaxThreads, transposeA, m, a, lda, b, c, ldc, accumulate);
+        Multiply(Parallelism.MaxThreads, transposeA, m, a, lda, b, c, ldc, accumulate);
 
     /// <inheritdoc cref="Multiply(bool, int, ReadOnlySpan{float}, int, PackedMatrix{float}, Span{float}, int, bool)"/>
     public static void Multiply(bool transposeA, int m, ReadOnlySpan<double> a, int lda, PackedMatrix<double> b, Span<double> c, int ldc, bool accumulate) =>
-        Multiply(MaxThreads, transposeA, m, a, lda, b, c, ldc, accumulate);
+        Multiply(Parallelism.MaxThreads, transposeA, m, a, lda, b, c, ldc, accumulate);
 
     /// <summary>The product on a packed B for code generic over the element type (generated cells).</summary>
     public static void Multiply<T>(int m, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, Span<T> c, int ldc, bool accumulate)
@@ -55,10 +55,10 @@ public static unsafe partial class Gemm
         where T : unmanaged
     {
         if (typeof(T) == typeof(float))
-            Multiply(MaxThreads, transposeA, m, MemoryMarshal.Cast<T, float>(a), lda, Unsafe.As<PackedMatrix<float>>(b),
+            Multiply(Parallelism.MaxThreads, transposeA, m, MemoryMarshal.Cast<T, float>(a), lda, Unsafe.As<PackedMatrix<float>>(b),
                 MemoryMarshal.Cast<T, float>(c), ldc, accumulate);
         else if (typeof(T) == typeof(double))
-            Multiply(MaxThreads, transposeA, m, MemoryMarshal.Cast<T, double>(a), lda, Unsafe.As<PackedMatrix<double>>(b),
+            Multiply(Parallelism.MaxThreads, transposeA, m, MemoryMarshal.Cast<T, double>(a), lda, Unsafe.As<PackedMatrix<double>>(b),
                 MemoryMarshal.Cast<T, double>(c), ldc, accumulate);
         else
             throw new NotSupportedException($"Gemm supports float and double, not {typeof(T).Name}.");
@@ -131,8 +131,7 @@ public static unsafe partial class Gemm
                 A = pa, C = pc, Lda = lda, Ldc = ldc,
                 B = b.Data, PaddedColumns = b.PaddedColumns, BlockDepth = b.BlockDepth, Column = 0,
             };
-            int threads = Math.Min(maxThreads, Environment.ProcessorCount);
-            if (threads < 2 || Work(m, n, k) < ParallelMinFlops || !GemmPackedSplit<T>.TryRun(b.Isa, threads, g))
+            if (maxThreads < 2 || Work(m, n, k) < ParallelMinFlops || !GemmPackedSplit<T>.TryRun(b.Isa, maxThreads, g))
                 GemmPacked.Run(b.Isa, g);
         }
     }

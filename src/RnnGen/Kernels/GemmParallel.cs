@@ -21,8 +21,11 @@ internal static class GemmParallel
     /// <summary>How long an idle worker keeps polling before it blocks: about one recurrent time step.</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
-    /// <summary>Takes the pool for one job; false when another product holds it.</summary>
-    public static bool TryEnter() => s_gate.TryEnter();
+    /// <summary>
+    /// Takes the pool for one job; false when another product holds it, or when this thread already does (a part
+    /// of a split calling a product that would split again): the lock is reentrant, the job fields are not.
+    /// </summary>
+    public static bool TryEnter() => !s_gate.IsHeldByCurrentThread && s_gate.TryEnter();
 
     public static void Exit() => s_gate.Exit();
 
@@ -33,6 +36,7 @@ internal static class GemmParallel
     /// </summary>
     public static void Run(int parts, Action<int> body)
     {
+        JobsRun++;
         EnsureWorkers(parts - 1);
         s_body = body;
         s_error = null;
@@ -44,7 +48,7 @@ internal static class GemmParallel
         try
         {
             body(0);
-            while (TryClaim(out int part))
+            while (TryClaim(0, out int part))
             {
                 try { body(part); }
                 finally { Interlocked.Decrement(ref s_pending); }
@@ -62,18 +66,34 @@ internal static class GemmParallel
     }
 
     /// <summary>
-    /// The parts of the current job in the high half, the next unclaimed part in the low half: one atomic
-    /// increment claims a part and says which job's count it was checked against, so a worker that wakes
-    /// late (after its job was finished by the caller) can never run a part of a later job twice.
+    /// The parts of the current job in the high half, the next unclaimed part in the low half: a claim is one
+    /// compare-exchange against both, so a worker that wakes late (after its job was finished by the caller)
+    /// can never run a part of a later job twice.
     /// </summary>
     private static long s_claims;
 
-    private static bool TryClaim(out int part)
+    /// <summary>
+    /// Claims the next part of the current job for <paramref name="participant"/> (0: the caller; worker n: n).
+    /// A worker takes part only in a job of more parts than its number, the jobs that woke it: one woken for an
+    /// earlier, wider split (more threads then) that runs late stays out of a narrower one, so a job's parts run
+    /// on the threads it asked for and no other thread meets its code for the first time there.
+    /// </summary>
+    private static bool TryClaim(int participant, out int part)
     {
-        long claim = Interlocked.Increment(ref s_claims) - 1;
-        part = (int)claim;
-        return part < (int)(claim >> 32);
+        while (true)
+        {
+            long claim = Volatile.Read(ref s_claims);
+            int parts = (int)(claim >> 32);
+            part = (int)claim;
+            if (part >= parts || participant >= parts)
+                return false;
+            if (Interlocked.CompareExchange(ref s_claims, claim + 1, claim) == claim)
+                return true;
+        }
     }
+
+    /// <summary>Jobs handed to the pool so far (counted under its lock): lets tests check that a split really ran in parallel.</summary>
+    internal static long JobsRun { get; private set; }
 
     /// <summary>Bytes the workers have allocated so far (as of their last finished job): lets tests check that
     /// the threads doing the work allocate nothing without counting the rest of the process.</summary>
@@ -103,8 +123,11 @@ internal static class GemmParallel
         public readonly SemaphoreSlim Wake = new(0);
         public long AllocatedBytes;
 
+        private readonly int _number;
+
         public Worker(int number)
         {
+            _number = number;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"RnnGen GEMM worker {number}" };
             thread.Start();
         }
@@ -117,7 +140,7 @@ internal static class GemmParallel
                 while (Wake.CurrentCount == 0 && Stopwatch.GetTimestamp() < until)
                     Thread.SpinWait(8);
                 Wake.Wait();
-                while (TryClaim(out int part))
+                while (TryClaim(_number, out int part))
                 {
                     try
                     {

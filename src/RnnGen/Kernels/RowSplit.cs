@@ -3,10 +3,17 @@ using System.ComponentModel;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// Runs a recurrence on both cores by splitting the batch: each core owns half of the rows for every
-/// time step, so the halves never wait for each other inside the recurrence. Generated cells use it
-/// when a step's products are too small to split well themselves (small hidden sizes), which keeps the
-/// stacked recurrent weights hot in each core's cache instead of synchronising at every step.
+/// Shares the rows of a recurrence between threads. The batch is cut into <see cref="Blocks"/>, fixed by the
+/// batch size alone; a part is a run of whole blocks, so any number of parts gives the same bits:
+/// <list type="bullet">
+/// <item>every block holds more than <see cref="GemmSmall.MaxRows"/> rows, so a part's products take the
+/// same blocked kernels as the whole batch's, which compute each row of C the same way whatever rows are
+/// computed with it;</item>
+/// <item>each block sums its own rows' bias gradients, and the blocks are added in order afterwards.</item>
+/// </list>
+/// Generated cells split the batch for the whole recurrence when a step's products are too small to split
+/// well themselves (small hidden sizes), which keeps the stacked recurrent weights hot in each core's cache
+/// instead of synchronising at every step; otherwise they share each step's fused passes by rows.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class RowSplit
@@ -14,43 +21,66 @@ public static unsafe class RowSplit
     /// <summary>The work of one part over its rows; the spans are those given to <see cref="Run{T}"/>.</summary>
     public delegate void Body<T>(int part, int firstRow, int endRow, ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged;
 
+    /// <summary>The fewest rows of a block: one more than the few-row product kernels take.</summary>
+    public const int BlockRows = GemmSmall.MaxRows + 1;
+
+    /// <summary>Rows of a step's passes worth handing to another thread (hidden units x rows): two hand-offs per step cost about that.</summary>
+    private const long PassRowsMinWork = 1024;
+
+    /// <summary>The blocks of a batch: as many of at least <see cref="BlockRows"/> rows as fit, at least one.</summary>
+    public static int Blocks(int batch) => Math.Max(1, batch / BlockRows);
+
+    /// <summary>The first row of block <paramref name="block"/> (or the batch size for the block past the last).</summary>
+    public static int BlockStart(int block, int batch) => (int)((long)batch * block / Blocks(batch));
+
+    /// <summary>The block that holds <paramref name="row"/>: the inverse of <see cref="BlockStart"/>.</summary>
+    public static int BlockOf(int row, int batch) => (int)(((long)row + 1) * Blocks(batch) - 1) / batch;
+
     /// <summary>The number of parts a recurrence over <paramref name="batch"/> rows should use, given the flops
-    /// of one step's products: 2 when the products stay single-threaded and there are rows to share.</summary>
+    /// of one step's products: up to one per thread when those products stay single-threaded.</summary>
     public static int Parts(int batch, double stepFlops) =>
-        Gemm.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && batch >= 4 && stepFlops < Gemm.ParallelMinFlops ? 2 : 1;
+        stepFlops < Gemm.ParallelMinFlops ? Math.Min(Parallelism.MaxThreads, Blocks(batch)) : 1;
 
     /// <summary>
-    /// Whether the fused passes of each step should run on both cores when the recurrence itself runs on one
-    /// (its products are split instead): worth the two synchronisations per step only for enough rows of work.
+    /// The number of parts that each step's fused passes should use when the recurrence itself runs whole (its
+    /// products are split instead): up to one per thread, each with enough rows to repay the two hand-offs per step.
     /// </summary>
-    public static bool PassesInParallel(int batch, int hidden) =>
-        Gemm.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && batch >= 2 && (long)batch * hidden >= 2048;
+    public static int PassParts(int batch, int hidden) =>
+        (int)Math.Min(Math.Min(Parallelism.MaxThreads, Blocks(batch)), Math.Max(1, (long)batch * hidden / PassRowsMinWork));
 
-    /// <summary>Rows [first, end) of part <paramref name="part"/> of <paramref name="parts"/>.</summary>
-    public static (int First, int End) Rows(int part, int parts, int batch) => (batch * part / parts, batch * (part + 1) / parts);
+    /// <summary>Whether each step's fused passes are shared between threads (<see cref="PassParts"/> above one).</summary>
+    public static bool PassesInParallel(int batch, int hidden) => PassParts(batch, hidden) > 1;
 
-    /// <summary>
-    /// Runs body(0) on the calling thread and body(1) on a worker, or both in turn when the workers are busy
-    /// (the results are the same either way: a part's rows do not depend on the other part's).
-    /// </summary>
-    public static void Run<T>(int batch, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Body<T> body) where T : unmanaged
+    /// <summary>Rows [first, end) of part <paramref name="part"/> of <paramref name="parts"/>: whole blocks.</summary>
+    public static (int First, int End) Rows(int part, int parts, int batch)
     {
-        if (!GemmParallel.TryEnter())
+        int blocks = Blocks(batch);
+        return (BlockStart(blocks * part / parts, batch), BlockStart(blocks * (part + 1) / parts, batch));
+    }
+
+    /// <summary>
+    /// Runs body(0) on the calling thread and the other parts on workers, or all in turn when the workers are
+    /// busy (the results are the same either way: a part's rows do not depend on another part's).
+    /// </summary>
+    public static void Run<T>(int parts, int batch, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Body<T> body) where T : unmanaged
+    {
+        parts = Math.Clamp(parts, 1, Blocks(batch));
+        if (parts == 1 || !GemmParallel.TryEnter())
         {
-            for (int part = 0; part < 2; part++)
+            for (int part = 0; part < parts; part++)
             {
-                var (first, end) = Rows(part, 2, batch);
+                var (first, end) = Rows(part, parts, batch);
                 body(part, first, end, a, b);
             }
             return;
         }
         try
         {
-            // The worker rebuilds the spans from pinned pointers: spans cannot cross threads.
+            // The workers rebuild the spans from pinned pointers: spans cannot cross threads.
             fixed (T* pa = a, pb = b)
             {
-                Job<T>.Set(body, batch, pa, a.Length, pb, b.Length);
-                GemmParallel.Run(2, Job<T>.Invoke);
+                Job<T>.Set(body, parts, batch, pa, a.Length, pb, b.Length);
+                GemmParallel.Run(parts, Job<T>.Invoke);
                 Job<T>.Clear();
             }
         }
@@ -65,12 +95,13 @@ public static unsafe class RowSplit
     {
         public static readonly Action<int> Invoke = RunPart;
         private static Body<T>? s_body;
-        private static int s_batch, s_aLength, s_bLength;
+        private static int s_parts, s_batch, s_aLength, s_bLength;
         private static T* s_a, s_b;
 
-        public static void Set(Body<T> body, int batch, T* a, int aLength, T* b, int bLength)
+        public static void Set(Body<T> body, int parts, int batch, T* a, int aLength, T* b, int bLength)
         {
             s_body = body;
+            s_parts = parts;
             s_batch = batch;
             s_a = a;
             s_b = b;
@@ -86,7 +117,7 @@ public static unsafe class RowSplit
 
         private static void RunPart(int part)
         {
-            var (first, end) = Rows(part, 2, s_batch);
+            var (first, end) = Rows(part, s_parts, s_batch);
             s_body!(part, first, end, new ReadOnlySpan<T>(s_a, s_aLength), new ReadOnlySpan<T>(s_b, s_bLength));
         }
     }

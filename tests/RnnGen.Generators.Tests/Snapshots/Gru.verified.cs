@@ -37,9 +37,9 @@ namespace RnnGen
             private readonly int __at_b_hn; // where b_hn starts in the flat parameter span
             private readonly global::RnnGen.CellParameter[] __parameters;
             private object? __backwardScratch; // adjoint buffers, reused between calls
-            private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
+            private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached parts of a split batch
             private bool __packed; // whether this call's per-step products use the packed weights below
-            private int __step; // the step whose passes the cores share
+            private int __step; // the step whose passes the threads share
             private object? __forwardPass0, __backwardPass0; // cached delegates of the shared passes
             private object? __packedForward1_0, __packedBackward1_0; // [W_hr; W_hz; W_hn] packed for the forward and backward products
 
@@ -140,6 +140,7 @@ namespace RnnGen
                 public global::System.ReadOnlySpan<T> b_hr; public global::System.Span<T> Grad_b_hr;
                 public global::System.ReadOnlySpan<T> b_hz; public global::System.Span<T> Grad_b_hz;
                 public global::System.ReadOnlySpan<T> b_hn; public global::System.Span<T> Grad_b_hn;
+                public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums
             }
 
             // Points a frame at the tape's buffers for a sequence batch of the given shape.
@@ -159,21 +160,22 @@ namespace RnnGen
                 return f;
             }
 
-            // Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.
-            private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged
+            // Adds the adjoint buffers of the backward pass; each bias gradient has one row of sums per block of the batch.
+            private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch) where T : unmanaged
             {
                 int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;
                 f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 3 * H), 0, rows * 3 * H);
                 f.dRp_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(1, rows * 3 * H), 0, rows * 3 * H);
                 f.dNext_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(2, batch * H), 0, batch * H);
                 f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
-                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, 2 * 6 * H), 0, 2 * 6 * H);
-                f.Grad_b_ir = biasGradients.Slice((part * 6 + 0) * H, H);
-                f.Grad_b_iz = biasGradients.Slice((part * 6 + 1) * H, H);
-                f.Grad_b_in = biasGradients.Slice((part * 6 + 2) * H, H);
-                f.Grad_b_hr = biasGradients.Slice((part * 6 + 3) * H, H);
-                f.Grad_b_hz = biasGradients.Slice((part * 6 + 4) * H, H);
-                f.Grad_b_hn = biasGradients.Slice((part * 6 + 5) * H, H);
+                int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, blocks * 6 * H), 0, blocks * 6 * H);
+                f.Grad_b_ir = biasGradients.Slice(0 * blocks * H, blocks * H);
+                f.Grad_b_iz = biasGradients.Slice(1 * blocks * H, blocks * H);
+                f.Grad_b_in = biasGradients.Slice(2 * blocks * H, blocks * H);
+                f.Grad_b_hr = biasGradients.Slice(3 * blocks * H, blocks * H);
+                f.Grad_b_hz = biasGradients.Slice(4 * blocks * H, blocks * H);
+                f.Grad_b_hn = biasGradients.Slice(5 * blocks * H, blocks * H);
             }
 
             // A packing buffer kept between calls, created on first use for the element type.
@@ -211,20 +213,12 @@ namespace RnnGen
                 {
                     global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 3 * H, parameters.Slice(__at_W_hr), H, Packing<T>(ref __packedForward1_0));
                 }
-                // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
-                if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 3 * __hidden * __hidden) == 2)
-                {
-                    __tape = tape;
-                    var part = __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
-                    __tape = null;
-                }
-                else
-                {
-                    __tape = tape;
-                    ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                    __tape = null;
-                }
+                // The recurrence: its rows shared between threads when a step's products are too small to split.
+                int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 3 * __hidden * __hidden);
+                __tape = tape;
+                if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, default, __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)));
+                else ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+                __tape = null;
                 // The outputs are the first state (h) after each step.
                 f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
                 if (!finalStates.IsEmpty)
@@ -234,12 +228,12 @@ namespace RnnGen
             }
 
             private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
-                ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, false);
+                ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, 1);
 
             // Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows
-            // shared between both cores when the products were big enough to be split themselves).
+            // shared between passParts threads when the products were big enough to be split themselves).
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int H = f.Hidden, batch = f.Batch, steps = f.Steps;
                 for (int t = 0; t < steps; t++)
@@ -248,10 +242,10 @@ namespace RnnGen
                     // Rp_h[t] = [W_hr; W_hz; W_hn] * h[t]
                     if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, false);
                     else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 3 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hr), H, f.Rp_h.Slice((t * batch + b0) * 3 * H + 0 * H), 3 * H, false);
-                    if (passesInParallel)
+                    if (passParts > 1)
                     {
                         __step = t;
-                        global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
+                        global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
                     }
                     else ForwardPass0Rows<T, TV>(ref f, b0, b1);
                 }
@@ -335,39 +329,31 @@ namespace RnnGen
                 var f = TapeFrame(tape, parameters);
                 var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();
                 __backwardScratch = scratch;
-                AdjointFrame(ref f, scratch, 0);
+                AdjointFrame(ref f, scratch);
                 if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
                 else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
-                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, 2 * 6 * H), 0, 2 * 6 * H);
+                int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, blocks * 6 * H), 0, blocks * 6 * H);
                 __packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once
                 if (__packed)
                 {
                     global::RnnGen.Kernels.Gemm.Pack<T>(false, 3 * H, H, parameters.Slice(__at_W_hr), H, Packing<T>(ref __packedBackward1_0));
                 }
                 int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 3 * __hidden * __hidden);
-                biasGradients.Clear(); // both parts' rows: the passes may also share their rows between the cores
-                if (parts == 2)
+                biasGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it
+                __tape = tape;
+                if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, outputGradients, __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)));
+                else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+                __tape = null;
+                // The blocks' sums, added in block order: the same order on any number of threads.
+                for (int block = 0; block < blocks; block++)
                 {
-                    __tape = tape;
-                    var part = __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
-                    __tape = null;
-                }
-                else
-                {
-                    __tape = tape;
-                    BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                    __tape = null;
-                }
-                // Each part summed its rows' bias gradients apart; add them in a fixed order.
-                for (int part = 0; part < 2; part++)
-                {
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ir, H), biasGradients.Slice((part * 6 + 0) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_iz, H), biasGradients.Slice((part * 6 + 1) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_in, H), biasGradients.Slice((part * 6 + 2) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hr, H), biasGradients.Slice((part * 6 + 3) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hz, H), biasGradients.Slice((part * 6 + 4) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hn, H), biasGradients.Slice((part * 6 + 5) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ir, H), biasGradients.Slice((0 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_iz, H), biasGradients.Slice((1 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_in, H), biasGradients.Slice((2 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hr, H), biasGradients.Slice((3 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hz, H), biasGradients.Slice((4 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hn, H), biasGradients.Slice((5 * blocks + block) * H, H));
                 }
                 // After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.
                 if (!initialStateGradients.IsEmpty)
@@ -390,13 +376,13 @@ namespace RnnGen
             {
                 var tape = (global::RnnGen.CellTape<T>)__tape!;
                 var f = TapeFrame(tape, parameters);
-                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
-                BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, false);
+                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
+                BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, 1);
             }
 
             // Every step for rows [b0, b1), last to first.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
                 for (int t = steps - 1; t >= 0; t--)
@@ -404,10 +390,10 @@ namespace RnnGen
                     f.Step = t;
                     global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h.Slice(b0 * H, n * H), outputGradients.Slice((t * batch + b0) * H, n * H)); // the output of step t is h'
                     f.dPrev_h.Slice(b0 * H, n * H).Clear();
-                    if (passesInParallel)
+                    if (passParts > 1)
                     {
                         __step = t;
-                        global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
+                        global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
                     }
                     else BackwardPass0Rows<T, TV>(ref f, b0, b1);
                     // dh += [W_hr; W_hz; W_hn]ᵀ * dRp_h[t]
@@ -420,7 +406,7 @@ namespace RnnGen
             private void BackwardPass0Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
-                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
                 f.Step = __step;
                 if ((f.Steps - 1 - f.Step) % 2 == 1)
                 {
@@ -436,6 +422,7 @@ namespace RnnGen
                 int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
                 for (int b = b0; b < b1; b++)
                 {
+                    f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                     BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
                     BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
@@ -447,6 +434,7 @@ namespace RnnGen
             {
                 int _H = _f.Hidden;
                 int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
+                int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
                 int _atRp_h = _row * 3 * _H; // row (t, b) of Rp_h
                 int _atXp = _row * 3 * _H; // row (t, b) of Xp
                 for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
@@ -566,17 +554,17 @@ namespace RnnGen
                     d_b_ir += d_v3;
                     TV.AddTo(_f.dPrev_h, _b * _H + _j, d_h);
                     TV.Store(_f.dRp_h, _atRp_h + 2 * _H + _j, d_W_hn_h);
-                    TV.AddTo(_f.Grad_b_hn, _j, d_b_hn);
+                    TV.AddTo(_f.Grad_b_hn, _atGrad + _j, d_b_hn);
                     TV.Store(_f.dXp, _atXp + 2 * _H + _j, d_W_in_x);
-                    TV.AddTo(_f.Grad_b_in, _j, d_b_in);
-                    TV.AddTo(_f.Grad_b_hz, _j, d_b_hz);
+                    TV.AddTo(_f.Grad_b_in, _atGrad + _j, d_b_in);
+                    TV.AddTo(_f.Grad_b_hz, _atGrad + _j, d_b_hz);
                     TV.Store(_f.dRp_h, _atRp_h + 1 * _H + _j, d_W_hz_h);
                     TV.Store(_f.dXp, _atXp + 1 * _H + _j, d_W_iz_x);
-                    TV.AddTo(_f.Grad_b_iz, _j, d_b_iz);
-                    TV.AddTo(_f.Grad_b_hr, _j, d_b_hr);
+                    TV.AddTo(_f.Grad_b_iz, _atGrad + _j, d_b_iz);
+                    TV.AddTo(_f.Grad_b_hr, _atGrad + _j, d_b_hr);
                     TV.Store(_f.dRp_h, _atRp_h + 0 * _H + _j, d_W_hr_h);
                     TV.Store(_f.dXp, _atXp + 0 * _H + _j, d_W_ir_x);
-                    TV.AddTo(_f.Grad_b_ir, _j, d_b_ir);
+                    TV.AddTo(_f.Grad_b_ir, _atGrad + _j, d_b_ir);
                 }
             }
 

@@ -45,9 +45,9 @@ namespace RnnGen
             private readonly int __at_b_ho; // where b_ho starts in the flat parameter span
             private readonly global::RnnGen.CellParameter[] __parameters;
             private object? __backwardScratch; // adjoint buffers, reused between calls
-            private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
+            private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached parts of a split batch
             private bool __packed; // whether this call's per-step products use the packed weights below
-            private int __step; // the step whose passes the cores share
+            private int __step; // the step whose passes the threads share
             private object? __forwardPass0, __backwardPass0; // cached delegates of the shared passes
             private object? __packedForward1_0, __packedBackward1_0; // [W_hi; W_hf; W_hg; W_ho] packed for the forward and backward products
 
@@ -167,6 +167,7 @@ namespace RnnGen
                 public global::System.ReadOnlySpan<T> b_hf; public global::System.Span<T> Grad_b_hf;
                 public global::System.ReadOnlySpan<T> b_hg; public global::System.Span<T> Grad_b_hg;
                 public global::System.ReadOnlySpan<T> b_ho; public global::System.Span<T> Grad_b_ho;
+                public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums
             }
 
             // Points a frame at the tape's buffers for a sequence batch of the given shape.
@@ -189,8 +190,8 @@ namespace RnnGen
                 return f;
             }
 
-            // Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.
-            private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged
+            // Adds the adjoint buffers of the backward pass; each bias gradient has one row of sums per block of the batch.
+            private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch) where T : unmanaged
             {
                 int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;
                 f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 4 * H), 0, rows * 4 * H);
@@ -199,15 +200,16 @@ namespace RnnGen
                 f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(3, batch * H), 0, batch * H);
                 f.dNext_c = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, batch * H), 0, batch * H);
                 f.dPrev_c = global::System.MemoryExtensions.AsSpan(scratch.Slot(5, batch * H), 0, batch * H);
-                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, 2 * 8 * H), 0, 2 * 8 * H);
-                f.Grad_b_ii = biasGradients.Slice((part * 8 + 0) * H, H);
-                f.Grad_b_if = biasGradients.Slice((part * 8 + 1) * H, H);
-                f.Grad_b_ig = biasGradients.Slice((part * 8 + 2) * H, H);
-                f.Grad_b_io = biasGradients.Slice((part * 8 + 3) * H, H);
-                f.Grad_b_hi = biasGradients.Slice((part * 8 + 4) * H, H);
-                f.Grad_b_hf = biasGradients.Slice((part * 8 + 5) * H, H);
-                f.Grad_b_hg = biasGradients.Slice((part * 8 + 6) * H, H);
-                f.Grad_b_ho = biasGradients.Slice((part * 8 + 7) * H, H);
+                int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, blocks * 8 * H), 0, blocks * 8 * H);
+                f.Grad_b_ii = biasGradients.Slice(0 * blocks * H, blocks * H);
+                f.Grad_b_if = biasGradients.Slice(1 * blocks * H, blocks * H);
+                f.Grad_b_ig = biasGradients.Slice(2 * blocks * H, blocks * H);
+                f.Grad_b_io = biasGradients.Slice(3 * blocks * H, blocks * H);
+                f.Grad_b_hi = biasGradients.Slice(4 * blocks * H, blocks * H);
+                f.Grad_b_hf = biasGradients.Slice(5 * blocks * H, blocks * H);
+                f.Grad_b_hg = biasGradients.Slice(6 * blocks * H, blocks * H);
+                f.Grad_b_ho = biasGradients.Slice(7 * blocks * H, blocks * H);
             }
 
             // A packing buffer kept between calls, created on first use for the element type.
@@ -247,20 +249,12 @@ namespace RnnGen
                 {
                     global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 4 * H, parameters.Slice(__at_W_hi), H, Packing<T>(ref __packedForward1_0));
                 }
-                // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
-                if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 4 * __hidden * __hidden) == 2)
-                {
-                    __tape = tape;
-                    var part = __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
-                    __tape = null;
-                }
-                else
-                {
-                    __tape = tape;
-                    ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                    __tape = null;
-                }
+                // The recurrence: its rows shared between threads when a step's products are too small to split.
+                int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 4 * __hidden * __hidden);
+                __tape = tape;
+                if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, default, __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)));
+                else ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+                __tape = null;
                 // The outputs are the first state (h) after each step.
                 f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
                 if (!finalStates.IsEmpty)
@@ -271,12 +265,12 @@ namespace RnnGen
             }
 
             private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
-                ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, false);
+                ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, 1);
 
             // Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows
-            // shared between both cores when the products were big enough to be split themselves).
+            // shared between passParts threads when the products were big enough to be split themselves).
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int H = f.Hidden, batch = f.Batch, steps = f.Steps;
                 for (int t = 0; t < steps; t++)
@@ -285,10 +279,10 @@ namespace RnnGen
                     // Rp_h[t] = [W_hi; W_hf; W_hg; W_ho] * h[t]
                     if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 4 * H + 0 * H), 4 * H, false);
                     else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 4 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_W_hi), H, f.Rp_h.Slice((t * batch + b0) * 4 * H + 0 * H), 4 * H, false);
-                    if (passesInParallel)
+                    if (passParts > 1)
                     {
                         __step = t;
-                        global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
+                        global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
                     }
                     else ForwardPass0Rows<T, TV>(ref f, b0, b1);
                 }
@@ -383,43 +377,35 @@ namespace RnnGen
                 var f = TapeFrame(tape, parameters);
                 var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();
                 __backwardScratch = scratch;
-                AdjointFrame(ref f, scratch, 0);
+                AdjointFrame(ref f, scratch);
                 if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
                 else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
                 if (finalStateGradients.IsEmpty) f.dNext_c.Clear();
                 else finalStateGradients.Slice(1 * batch * H, batch * H).CopyTo(f.dNext_c);
-                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, 2 * 8 * H), 0, 2 * 8 * H);
+                int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+                var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, blocks * 8 * H), 0, blocks * 8 * H);
                 __packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once
                 if (__packed)
                 {
                     global::RnnGen.Kernels.Gemm.Pack<T>(false, 4 * H, H, parameters.Slice(__at_W_hi), H, Packing<T>(ref __packedBackward1_0));
                 }
                 int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 4 * __hidden * __hidden);
-                biasGradients.Clear(); // both parts' rows: the passes may also share their rows between the cores
-                if (parts == 2)
+                biasGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it
+                __tape = tape;
+                if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, outputGradients, __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)));
+                else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+                __tape = null;
+                // The blocks' sums, added in block order: the same order on any number of threads.
+                for (int block = 0; block < blocks; block++)
                 {
-                    __tape = tape;
-                    var part = __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
-                    __tape = null;
-                }
-                else
-                {
-                    __tape = tape;
-                    BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                    __tape = null;
-                }
-                // Each part summed its rows' bias gradients apart; add them in a fixed order.
-                for (int part = 0; part < 2; part++)
-                {
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ii, H), biasGradients.Slice((part * 8 + 0) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_if, H), biasGradients.Slice((part * 8 + 1) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ig, H), biasGradients.Slice((part * 8 + 2) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_io, H), biasGradients.Slice((part * 8 + 3) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hi, H), biasGradients.Slice((part * 8 + 4) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hf, H), biasGradients.Slice((part * 8 + 5) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hg, H), biasGradients.Slice((part * 8 + 6) * H, H));
-                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ho, H), biasGradients.Slice((part * 8 + 7) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ii, H), biasGradients.Slice((0 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_if, H), biasGradients.Slice((1 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ig, H), biasGradients.Slice((2 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_io, H), biasGradients.Slice((3 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hi, H), biasGradients.Slice((4 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hf, H), biasGradients.Slice((5 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_hg, H), biasGradients.Slice((6 * blocks + block) * H, H));
+                    global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b_ho, H), biasGradients.Slice((7 * blocks + block) * H, H));
                 }
                 // After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.
                 if (!initialStateGradients.IsEmpty)
@@ -443,13 +429,13 @@ namespace RnnGen
             {
                 var tape = (global::RnnGen.CellTape<T>)__tape!;
                 var f = TapeFrame(tape, parameters);
-                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
-                BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, false);
+                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
+                BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, 1);
             }
 
             // Every step for rows [b0, b1), last to first.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+            private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
                 for (int t = steps - 1; t >= 0; t--)
@@ -458,10 +444,10 @@ namespace RnnGen
                     global::RnnGen.Kernels.CellSupport.AddTo(f.dNext_h.Slice(b0 * H, n * H), outputGradients.Slice((t * batch + b0) * H, n * H)); // the output of step t is h'
                     f.dPrev_h.Slice(b0 * H, n * H).Clear();
                     f.dPrev_c.Slice(b0 * H, n * H).Clear();
-                    if (passesInParallel)
+                    if (passParts > 1)
                     {
                         __step = t;
-                        global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
+                        global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
                     }
                     else BackwardPass0Rows<T, TV>(ref f, b0, b1);
                     // dh += [W_hi; W_hf; W_hg; W_ho]ᵀ * dRp_h[t]
@@ -475,7 +461,7 @@ namespace RnnGen
             private void BackwardPass0Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
             {
                 var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
-                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+                AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
                 f.Step = __step;
                 if ((f.Steps - 1 - f.Step) % 2 == 1)
                 {
@@ -492,6 +478,7 @@ namespace RnnGen
                 int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
                 for (int b = b0; b < b1; b++)
                 {
+                    f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                     BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
                     BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 }
@@ -503,6 +490,7 @@ namespace RnnGen
             {
                 int _H = _f.Hidden;
                 int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
+                int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
                 int _atRp_h = _row * 4 * _H; // row (t, b) of Rp_h
                 int _atXp = _row * 4 * _H; // row (t, b) of Xp
                 for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
@@ -652,22 +640,22 @@ namespace RnnGen
                     d_W_ii_x += d_v3;
                     d_b_ii += d_v3;
                     TV.AddTo(_f.dPrev_c, _b * _H + _j, d_c);
-                    TV.AddTo(_f.Grad_b_ho, _j, d_b_ho);
+                    TV.AddTo(_f.Grad_b_ho, _atGrad + _j, d_b_ho);
                     TV.Store(_f.dRp_h, _atRp_h + 3 * _H + _j, d_W_ho_h);
                     TV.Store(_f.dXp, _atXp + 3 * _H + _j, d_W_io_x);
-                    TV.AddTo(_f.Grad_b_io, _j, d_b_io);
-                    TV.AddTo(_f.Grad_b_hg, _j, d_b_hg);
+                    TV.AddTo(_f.Grad_b_io, _atGrad + _j, d_b_io);
+                    TV.AddTo(_f.Grad_b_hg, _atGrad + _j, d_b_hg);
                     TV.Store(_f.dRp_h, _atRp_h + 2 * _H + _j, d_W_hg_h);
                     TV.Store(_f.dXp, _atXp + 2 * _H + _j, d_W_ig_x);
-                    TV.AddTo(_f.Grad_b_ig, _j, d_b_ig);
-                    TV.AddTo(_f.Grad_b_hf, _j, d_b_hf);
+                    TV.AddTo(_f.Grad_b_ig, _atGrad + _j, d_b_ig);
+                    TV.AddTo(_f.Grad_b_hf, _atGrad + _j, d_b_hf);
                     TV.Store(_f.dRp_h, _atRp_h + 1 * _H + _j, d_W_hf_h);
                     TV.Store(_f.dXp, _atXp + 1 * _H + _j, d_W_if_x);
-                    TV.AddTo(_f.Grad_b_if, _j, d_b_if);
-                    TV.AddTo(_f.Grad_b_hi, _j, d_b_hi);
+                    TV.AddTo(_f.Grad_b_if, _atGrad + _j, d_b_if);
+                    TV.AddTo(_f.Grad_b_hi, _atGrad + _j, d_b_hi);
                     TV.Store(_f.dRp_h, _atRp_h + 0 * _H + _j, d_W_hi_h);
                     TV.Store(_f.dXp, _atXp + 0 * _H + _j, d_W_ii_x);
-                    TV.AddTo(_f.Grad_b_ii, _j, d_b_ii);
+                    TV.AddTo(_f.Grad_b_ii, _atGrad + _j, d_b_ii);
                 }
             }
 

@@ -27,9 +27,9 @@ namespace RnnGen.Tests.Cells
         private readonly int __at_bh; // where bh starts in the flat parameter span
         private readonly global::RnnGen.CellParameter[] __parameters;
         private object? __backwardScratch; // adjoint buffers, reused between calls
-        private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
+        private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached parts of a split batch
         private bool __packed; // whether this call's per-step products use the packed weights below
-        private int __step; // the step whose passes the cores share
+        private int __step; // the step whose passes the threads share
         private object? __forwardPass0, __backwardPass0, __forwardPass1, __backwardPass1; // cached delegates of the shared passes
         private object? __packedForward1_0, __packedBackward1_0; // [Uf] packed for the forward and backward products
         private object? __packedForward2_0, __packedBackward2_0; // [Uh] packed for the forward and backward products
@@ -110,6 +110,7 @@ namespace RnnGen.Tests.Cells
             public global::System.Span<T> Adj_v9; // [batch, hidden], one step
             public global::System.ReadOnlySpan<T> bf; public global::System.Span<T> Grad_bf;
             public global::System.ReadOnlySpan<T> bh; public global::System.Span<T> Grad_bh;
+            public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums
         }
 
         // Points a frame at the tape's buffers for a sequence batch of the given shape.
@@ -128,8 +129,8 @@ namespace RnnGen.Tests.Cells
             return f;
         }
 
-        // Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.
-        private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged
+        // Adds the adjoint buffers of the backward pass; each bias gradient has one row of sums per block of the batch.
+        private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch) where T : unmanaged
         {
             int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;
             f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 2 * H), 0, rows * 2 * H);
@@ -139,9 +140,10 @@ namespace RnnGen.Tests.Cells
             f.dPrev_h = global::System.MemoryExtensions.AsSpan(scratch.Slot(4, batch * H), 0, batch * H);
             f.Adj_f = global::System.MemoryExtensions.AsSpan(scratch.Slot(5, batch * H), 0, batch * H);
             f.Adj_v9 = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, batch * H), 0, batch * H);
-            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(7, 2 * 2 * H), 0, 2 * 2 * H);
-            f.Grad_bf = biasGradients.Slice((part * 2 + 0) * H, H);
-            f.Grad_bh = biasGradients.Slice((part * 2 + 1) * H, H);
+            int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(7, blocks * 2 * H), 0, blocks * 2 * H);
+            f.Grad_bf = biasGradients.Slice(0 * blocks * H, blocks * H);
+            f.Grad_bh = biasGradients.Slice(1 * blocks * H, blocks * H);
         }
 
         // A packing buffer kept between calls, created on first use for the element type.
@@ -180,20 +182,12 @@ namespace RnnGen.Tests.Cells
                 global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 1 * H, parameters.Slice(__at_Uf), H, Packing<T>(ref __packedForward1_0));
                 global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 1 * H, parameters.Slice(__at_Uh), H, Packing<T>(ref __packedForward2_0));
             }
-            // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
-            if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden) == 2)
-            {
-                __tape = tape;
-                var part = __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
-                __tape = null;
-            }
-            else
-            {
-                __tape = tape;
-                ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                __tape = null;
-            }
+            // The recurrence: its rows shared between threads when a step's products are too small to split.
+            int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden);
+            __tape = tape;
+            if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, default, __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)));
+            else ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+            __tape = null;
             // The outputs are the first state (h) after each step.
             f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
             if (!finalStates.IsEmpty)
@@ -203,12 +197,12 @@ namespace RnnGen.Tests.Cells
         }
 
         private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
-            ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, false);
+            ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, 1);
 
         // Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows
-        // shared between both cores when the products were big enough to be split themselves).
+        // shared between passParts threads when the products were big enough to be split themselves).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int H = f.Hidden, batch = f.Batch, steps = f.Steps;
             for (int t = 0; t < steps; t++)
@@ -217,19 +211,19 @@ namespace RnnGen.Tests.Cells
                 // Rp_h[t] = [Uf] * h[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_Uf), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
                 }
                 else ForwardPass0Rows<T, TV>(ref f, b0, b1);
                 // Rp_v9[t] = [Uh] * v9[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.Saved_v9.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward2_0!, f.Rp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.Saved_v9.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_Uh), H, f.Rp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass1Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, default, __forwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass1Part<T, TV>)));
                 }
                 else ForwardPass1Rows<T, TV>(ref f, b0, b1);
             }
@@ -340,10 +334,11 @@ namespace RnnGen.Tests.Cells
             var f = TapeFrame(tape, parameters);
             var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();
             __backwardScratch = scratch;
-            AdjointFrame(ref f, scratch, 0);
+            AdjointFrame(ref f, scratch);
             if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
             else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
-            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(7, 2 * 2 * H), 0, 2 * 2 * H);
+            int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(7, blocks * 2 * H), 0, blocks * 2 * H);
             __packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once
             if (__packed)
             {
@@ -351,25 +346,16 @@ namespace RnnGen.Tests.Cells
                 global::RnnGen.Kernels.Gemm.Pack<T>(false, 1 * H, H, parameters.Slice(__at_Uh), H, Packing<T>(ref __packedBackward2_0));
             }
             int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden);
-            biasGradients.Clear(); // both parts' rows: the passes may also share their rows between the cores
-            if (parts == 2)
+            biasGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it
+            __tape = tape;
+            if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, outputGradients, __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)));
+            else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+            __tape = null;
+            // The blocks' sums, added in block order: the same order on any number of threads.
+            for (int block = 0; block < blocks; block++)
             {
-                __tape = tape;
-                var part = __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
-                __tape = null;
-            }
-            else
-            {
-                __tape = tape;
-                BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                __tape = null;
-            }
-            // Each part summed its rows' bias gradients apart; add them in a fixed order.
-            for (int part = 0; part < 2; part++)
-            {
-                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_bf, H), biasGradients.Slice((part * 2 + 0) * H, H));
-                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_bh, H), biasGradients.Slice((part * 2 + 1) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_bf, H), biasGradients.Slice((0 * blocks + block) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_bh, H), biasGradients.Slice((1 * blocks + block) * H, H));
             }
             // After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.
             if (!initialStateGradients.IsEmpty)
@@ -394,13 +380,13 @@ namespace RnnGen.Tests.Cells
         {
             var tape = (global::RnnGen.CellTape<T>)__tape!;
             var f = TapeFrame(tape, parameters);
-            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
-            BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, false);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
+            BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, 1);
         }
 
         // Every step for rows [b0, b1), last to first.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
             for (int t = steps - 1; t >= 0; t--)
@@ -410,19 +396,19 @@ namespace RnnGen.Tests.Cells
                 f.dPrev_h.Slice(b0 * H, n * H).Clear();
                 f.Adj_f.Slice(b0 * H, n * H).Clear();
                 f.Adj_v9.Slice(b0 * H, n * H).Clear();
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass1Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, outputGradients, __backwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass1Part<T, TV>)));
                 }
                 else BackwardPass1Rows<T, TV>(ref f, b0, b1);
                 // dv9 += [Uh]ᵀ * dRp_v9[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(n, f.dRp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedBackward2_0!, f.Adj_v9.Slice(b0 * H, n * H), H, true);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_v9.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_Uh), H, f.Adj_v9.Slice(b0 * H, n * H), H, true);
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
                 }
                 else BackwardPass0Rows<T, TV>(ref f, b0, b1);
                 // dh += [Uf]ᵀ * dRp_h[t]
@@ -435,7 +421,7 @@ namespace RnnGen.Tests.Cells
         private void BackwardPass0Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
-            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
             f.Step = __step;
             if ((f.Steps - 1 - f.Step) % 2 == 1)
             {
@@ -451,6 +437,7 @@ namespace RnnGen.Tests.Cells
             int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
             for (int b = b0; b < b1; b++)
             {
+                f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                 BackwardPass0Segment0<T, TV>(ref f, b, 0, vectorEnd);
                 BackwardPass0Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
             }
@@ -459,7 +446,7 @@ namespace RnnGen.Tests.Cells
         private void BackwardPass1Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
-            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
             f.Step = __step;
             if ((f.Steps - 1 - f.Step) % 2 == 1)
             {
@@ -475,6 +462,7 @@ namespace RnnGen.Tests.Cells
             int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
             for (int b = b0; b < b1; b++)
             {
+                f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                 BackwardPass1Segment0<T, TV>(ref f, b, 0, vectorEnd);
                 BackwardPass1Segment0<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
             }
@@ -486,6 +474,7 @@ namespace RnnGen.Tests.Cells
         {
             int _H = _f.Hidden;
             int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
+            int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
             int _atRp_h = _row * 1 * _H; // row (t, b) of Rp_h
             int _atXp = _row * 2 * _H; // row (t, b) of Xp
             for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
@@ -520,7 +509,7 @@ namespace RnnGen.Tests.Cells
                 d_Wf_x += d_v4;
                 d_Uf_h += d_v4;
                 TV.AddTo(_f.dPrev_h, _b * _H + _j, d_h);
-                TV.AddTo(_f.Grad_bf, _j, d_bf);
+                TV.AddTo(_f.Grad_bf, _atGrad + _j, d_bf);
                 TV.Store(_f.dXp, _atXp + 0 * _H + _j, d_Wf_x);
                 TV.Store(_f.dRp_h, _atRp_h + 0 * _H + _j, d_Uf_h);
             }
@@ -532,6 +521,7 @@ namespace RnnGen.Tests.Cells
         {
             int _H = _f.Hidden;
             int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
+            int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
             int _atRp_v9 = _row * 1 * _H; // row (t, b) of Rp_v9
             int _atXp = _row * 2 * _H; // row (t, b) of Xp
             for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
@@ -585,7 +575,7 @@ namespace RnnGen.Tests.Cells
                 d_Wh_x += d_v11;
                 d_Uh_v9 += d_v11;
                 TV.AddTo(_f.dPrev_h, _b * _H + _j, d_h);
-                TV.AddTo(_f.Grad_bh, _j, d_bh);
+                TV.AddTo(_f.Grad_bh, _atGrad + _j, d_bh);
                 TV.Store(_f.dXp, _atXp + 1 * _H + _j, d_Wh_x);
                 TV.Store(_f.dRp_v9, _atRp_v9 + 0 * _H + _j, d_Uh_v9);
             }

@@ -29,9 +29,9 @@ namespace RnnGen.Tests.Cells
         private readonly int __at_b; // where b starts in the flat parameter span
         private readonly global::RnnGen.CellParameter[] __parameters;
         private object? __backwardScratch; // adjoint buffers, reused between calls
-        private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached halves of a split batch
+        private object? __tape, __forwardPart, __backwardPart; // the current call's tape and the cached parts of a split batch
         private bool __packed; // whether this call's per-step products use the packed weights below
-        private int __step; // the step whose passes the cores share
+        private int __step; // the step whose passes the threads share
         private object? __forwardPass0, __backwardPass0, __forwardPass1, __backwardPass1; // cached delegates of the shared passes
         private object? __packedForward1_0, __packedBackward1_0; // [U] packed for the forward and backward products
         private object? __packedForward2_0, __packedBackward2_0; // [V] packed for the forward and backward products
@@ -131,6 +131,7 @@ namespace RnnGen.Tests.Cells
             public global::System.ReadOnlySpan<T> gain2; public global::System.Span<T> Grad_gain2;
             public global::System.ReadOnlySpan<T> shift2; public global::System.Span<T> Grad_shift2;
             public global::System.ReadOnlySpan<T> b; public global::System.Span<T> Grad_b;
+            public int AtGrad; // where the current row's block starts in each bias gradient's [blocks, hidden] sums
         }
 
         // Points a frame at the tape's buffers for a sequence batch of the given shape.
@@ -157,8 +158,8 @@ namespace RnnGen.Tests.Cells
             return f;
         }
 
-        // Adds the adjoint buffers of the backward pass; part p of a split batch gets its own bias-gradient rows.
-        private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch, int part) where T : unmanaged
+        // Adds the adjoint buffers of the backward pass; each bias gradient has one row of sums per block of the batch.
+        private static void AdjointFrame<T>(ref Frame<T> f, global::RnnGen.CellTape<T> scratch) where T : unmanaged
         {
             int H = f.Hidden, batch = f.Batch, rows = (f.Steps) * batch;
             f.dXp = global::System.MemoryExtensions.AsSpan(scratch.Slot(0, rows * 1 * H), 0, rows * 1 * H);
@@ -169,12 +170,13 @@ namespace RnnGen.Tests.Cells
             f.Adj_pre = global::System.MemoryExtensions.AsSpan(scratch.Slot(5, batch * H), 0, batch * H);
             f.Adj_a = global::System.MemoryExtensions.AsSpan(scratch.Slot(6, batch * H), 0, batch * H);
             f.Adj_v12 = global::System.MemoryExtensions.AsSpan(scratch.Slot(7, batch * H), 0, batch * H);
-            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(8, 2 * 5 * H), 0, 2 * 5 * H);
-            f.Grad_gain = biasGradients.Slice((part * 5 + 0) * H, H);
-            f.Grad_shift = biasGradients.Slice((part * 5 + 1) * H, H);
-            f.Grad_gain2 = biasGradients.Slice((part * 5 + 2) * H, H);
-            f.Grad_shift2 = biasGradients.Slice((part * 5 + 3) * H, H);
-            f.Grad_b = biasGradients.Slice((part * 5 + 4) * H, H);
+            int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(8, blocks * 5 * H), 0, blocks * 5 * H);
+            f.Grad_gain = biasGradients.Slice(0 * blocks * H, blocks * H);
+            f.Grad_shift = biasGradients.Slice(1 * blocks * H, blocks * H);
+            f.Grad_gain2 = biasGradients.Slice(2 * blocks * H, blocks * H);
+            f.Grad_shift2 = biasGradients.Slice(3 * blocks * H, blocks * H);
+            f.Grad_b = biasGradients.Slice(4 * blocks * H, blocks * H);
         }
 
         // A packing buffer kept between calls, created on first use for the element type.
@@ -213,20 +215,12 @@ namespace RnnGen.Tests.Cells
                 global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 1 * H, parameters.Slice(__at_U), H, Packing<T>(ref __packedForward1_0));
                 global::RnnGen.Kernels.Gemm.Pack<T>(true, H, 1 * H, parameters.Slice(__at_V), H, Packing<T>(ref __packedForward2_0));
             }
-            // The recurrence: on both cores, half of the rows each, when a step's products are too small to split.
-            if (global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden) == 2)
-            {
-                __tape = tape;
-                var part = __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, part!);
-                __tape = null;
-            }
-            else
-            {
-                __tape = tape;
-                ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                __tape = null;
-            }
+            // The recurrence: its rows shared between threads when a step's products are too small to split.
+            int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden);
+            __tape = tape;
+            if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, default, __forwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPart<T, TV>)));
+            else ForwardSteps<T, TV>(f, parameters, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+            __tape = null;
             // The outputs are the first state (h) after each step.
             f.State_h.Slice(batch * H, rows * H).CopyTo(outputs);
             if (!finalStates.IsEmpty)
@@ -236,12 +230,12 @@ namespace RnnGen.Tests.Cells
         }
 
         private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T> =>
-            ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, false);
+            ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, 1);
 
         // Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows
-        // shared between both cores when the products were big enough to be split themselves).
+        // shared between passParts threads when the products were big enough to be split themselves).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int H = f.Hidden, batch = f.Batch, steps = f.Steps;
             for (int t = 0; t < steps; t++)
@@ -250,19 +244,19 @@ namespace RnnGen.Tests.Cells
                 // Rp_h[t] = [U] * h[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward1_0!, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.State_h.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_U), H, f.Rp_h.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, default, __forwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass0Part<T, TV>)));
                 }
                 else ForwardPass0Rows<T, TV>(ref f, b0, b1);
                 // Rp_a[t] = [V] * a[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(b1 - b0, f.Saved_a.Slice((t * batch + b0) * H, (b1 - b0) * H), H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedForward2_0!, f.Rp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, true, b1 - b0, 1 * H, H, f.Saved_a.Slice((t * batch + b0) * H, (b1 - b0) * H), H, parameters.Slice(__at_V), H, f.Rp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, false);
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, default, __forwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass1Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, default, __forwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__forwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(ForwardPass1Part<T, TV>)));
                 }
                 else ForwardPass1Rows<T, TV>(ref f, b0, b1);
             }
@@ -408,10 +402,11 @@ namespace RnnGen.Tests.Cells
             var f = TapeFrame(tape, parameters);
             var scratch = __backwardScratch as global::RnnGen.CellTape<T> ?? new global::RnnGen.CellTape<T>();
             __backwardScratch = scratch;
-            AdjointFrame(ref f, scratch, 0);
+            AdjointFrame(ref f, scratch);
             if (finalStateGradients.IsEmpty) f.dNext_h.Clear();
             else finalStateGradients.Slice(0 * batch * H, batch * H).CopyTo(f.dNext_h);
-            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(8, 2 * 5 * H), 0, 2 * 5 * H);
+            int blocks = global::RnnGen.Kernels.RowSplit.Blocks(batch);
+            var biasGradients = global::System.MemoryExtensions.AsSpan(scratch.Slot(8, blocks * 5 * H), 0, blocks * 5 * H);
             __packed = steps >= 4; // the adjoint products of every step use the same weights: pack them once
             if (__packed)
             {
@@ -419,28 +414,19 @@ namespace RnnGen.Tests.Cells
                 global::RnnGen.Kernels.Gemm.Pack<T>(false, 1 * H, H, parameters.Slice(__at_V), H, Packing<T>(ref __packedBackward2_0));
             }
             int parts = global::RnnGen.Kernels.RowSplit.Parts(batch, 2.0 * batch * 1 * __hidden * __hidden + 2.0 * batch * 1 * __hidden * __hidden);
-            biasGradients.Clear(); // both parts' rows: the passes may also share their rows between the cores
-            if (parts == 2)
+            biasGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it
+            __tape = tape;
+            if (parts > 1) global::RnnGen.Kernels.RowSplit.Run(parts, batch, parameters, outputGradients, __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)));
+            else BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassParts(batch, H));
+            __tape = null;
+            // The blocks' sums, added in block order: the same order on any number of threads.
+            for (int block = 0; block < blocks; block++)
             {
-                __tape = tape;
-                var part = __backwardPart as global::RnnGen.Kernels.RowSplit.Body<T> ?? (__backwardPart = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPart<T, TV>)) as global::RnnGen.Kernels.RowSplit.Body<T>;
-                global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, part!);
-                __tape = null;
-            }
-            else
-            {
-                __tape = tape;
-                BackwardSteps<T, TV>(f, parameters, outputGradients, 0, batch, global::RnnGen.Kernels.RowSplit.PassesInParallel(batch, H));
-                __tape = null;
-            }
-            // Each part summed its rows' bias gradients apart; add them in a fixed order.
-            for (int part = 0; part < 2; part++)
-            {
-                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_gain, H), biasGradients.Slice((part * 5 + 0) * H, H));
-                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_shift, H), biasGradients.Slice((part * 5 + 1) * H, H));
-                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_gain2, H), biasGradients.Slice((part * 5 + 2) * H, H));
-                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_shift2, H), biasGradients.Slice((part * 5 + 3) * H, H));
-                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b, H), biasGradients.Slice((part * 5 + 4) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_gain, H), biasGradients.Slice((0 * blocks + block) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_shift, H), biasGradients.Slice((1 * blocks + block) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_gain2, H), biasGradients.Slice((2 * blocks + block) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_shift2, H), biasGradients.Slice((3 * blocks + block) * H, H));
+                global::RnnGen.Kernels.CellSupport.AddTo(parameterGradients.Slice(__at_b, H), biasGradients.Slice((4 * blocks + block) * H, H));
             }
             // After an odd number of steps the adjoints of the initial states sit in the dPrev buffers.
             if (!initialStateGradients.IsEmpty)
@@ -465,13 +451,13 @@ namespace RnnGen.Tests.Cells
         {
             var tape = (global::RnnGen.CellTape<T>)__tape!;
             var f = TapeFrame(tape, parameters);
-            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
-            BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, false);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
+            BackwardSteps<T, TV>(f, parameters, outputGradients, b0, b1, 1);
         }
 
         // Every step for rows [b0, b1), last to first.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, bool passesInParallel) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
+        private void BackwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients, int b0, int b1, int passParts) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             int H = f.Hidden, batch = f.Batch, steps = f.Steps, n = b1 - b0;
             for (int t = steps - 1; t >= 0; t--)
@@ -482,19 +468,19 @@ namespace RnnGen.Tests.Cells
                 f.Adj_pre.Slice(b0 * H, n * H).Clear();
                 f.Adj_a.Slice(b0 * H, n * H).Clear();
                 f.Adj_v12.Slice(b0 * H, n * H).Clear();
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass1Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, outputGradients, __backwardPass1 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass1 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass1Part<T, TV>)));
                 }
                 else BackwardPass1Rows<T, TV>(ref f, b0, b1);
                 // da += [V]ᵀ * dRp_a[t]
                 if (__packed) global::RnnGen.Kernels.Gemm.Multiply<T>(n, f.dRp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, (global::RnnGen.Kernels.PackedMatrix<T>)__packedBackward2_0!, f.Adj_a.Slice(b0 * H, n * H), H, true);
                 else global::RnnGen.Kernels.Gemm.Multiply<T>(false, false, n, H, 1 * H, f.dRp_a.Slice((t * batch + b0) * 1 * H + 0 * H), 1 * H, parameters.Slice(__at_V), H, f.Adj_a.Slice(b0 * H, n * H), H, true);
-                if (passesInParallel)
+                if (passParts > 1)
                 {
                     __step = t;
-                    global::RnnGen.Kernels.RowSplit.Run(batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
+                    global::RnnGen.Kernels.RowSplit.Run(passParts, batch, parameters, outputGradients, __backwardPass0 as global::RnnGen.Kernels.RowSplit.Body<T> ?? (global::RnnGen.Kernels.RowSplit.Body<T>)(__backwardPass0 = new global::RnnGen.Kernels.RowSplit.Body<T>(BackwardPass0Part<T, TV>)));
                 }
                 else BackwardPass0Rows<T, TV>(ref f, b0, b1);
                 // dh += [U]ᵀ * dRp_h[t]
@@ -507,7 +493,7 @@ namespace RnnGen.Tests.Cells
         private void BackwardPass0Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
-            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
             f.Step = __step;
             if ((f.Steps - 1 - f.Step) % 2 == 1)
             {
@@ -523,6 +509,7 @@ namespace RnnGen.Tests.Cells
             int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
             for (int b = b0; b < b1; b++)
             {
+                f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                 BackwardPass0Segment1<T, TV>(ref f, b, 0, vectorEnd);
                 BackwardPass0Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_pre.Slice(b * H, H), f.gain, f.Saved_v4.Slice((t * batch + b) * H, H), f.Mean_pre[t * batch + b], f.Rstd_pre[t * batch + b], out f.M1_pre, out f.M2_pre);
@@ -534,7 +521,7 @@ namespace RnnGen.Tests.Cells
         private void BackwardPass1Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> outputGradients) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, global::RnnGen.Kernels.ISimd<TV, T>
         {
             var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);
-            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!, part);
+            AdjointFrame(ref f, (global::RnnGen.CellTape<T>)__backwardScratch!);
             f.Step = __step;
             if ((f.Steps - 1 - f.Step) % 2 == 1)
             {
@@ -550,6 +537,7 @@ namespace RnnGen.Tests.Cells
             int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;
             for (int b = b0; b < b1; b++)
             {
+                f.AtGrad = global::RnnGen.Kernels.RowSplit.BlockOf(b, batch) * H; // each block of rows sums its own bias gradients
                 BackwardPass1Segment1<T, TV>(ref f, b, 0, vectorEnd);
                 BackwardPass1Segment1<T, global::RnnGen.Kernels.Scalar<T>>(ref f, b, vectorEnd, H);
                 global::RnnGen.Kernels.RowNorm.BackwardSums<T>(f.Adj_v12.Slice(b * H, H), f.gain2, f.Saved_v11.Slice((t * batch + b) * H, H), f.Mean_v12[t * batch + b], f.Rstd_v12[t * batch + b], out f.M1_v12, out f.M2_v12);
@@ -595,6 +583,7 @@ namespace RnnGen.Tests.Cells
         {
             int _H = _f.Hidden;
             int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
+            int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
             var _mean_pre = TV.Splat(_f.Mean_pre[_row]);
             var _rstd_pre = TV.Splat(_f.Rstd_pre[_row]);
             for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
@@ -619,9 +608,9 @@ namespace RnnGen.Tests.Cells
                 d_b += d_v7;
                 TV.Store(_f.Adj_pre, _b * _H + _j, d_pre); // read by the segment before, with its row means
                 // pre = LayerNorm(W * x + U * h, gain, shift)
-                TV.AddTo(_f.Grad_gain, _j, d_pre * (v4 - _mean_pre) * _rstd_pre);
-                TV.AddTo(_f.Grad_shift, _j, d_pre);
-                TV.AddTo(_f.Grad_b, _j, d_b);
+                TV.AddTo(_f.Grad_gain, _atGrad + _j, d_pre * (v4 - _mean_pre) * _rstd_pre);
+                TV.AddTo(_f.Grad_shift, _atGrad + _j, d_pre);
+                TV.AddTo(_f.Grad_b, _atGrad + _j, d_b);
             }
         }
 
@@ -667,6 +656,7 @@ namespace RnnGen.Tests.Cells
         {
             int _H = _f.Hidden;
             int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch
+            int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums
             var _mean_v12 = TV.Splat(_f.Mean_v12[_row]);
             var _rstd_v12 = TV.Splat(_f.Rstd_v12[_row]);
             for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)
@@ -684,8 +674,8 @@ namespace RnnGen.Tests.Cells
                 d_v12 += d_hNext;
                 TV.Store(_f.Adj_v12, _b * _H + _j, d_v12); // read by the segment before, with its row means
                 // v12 = LayerNorm(a * h + V * a, gain2, shift2)
-                TV.AddTo(_f.Grad_gain2, _j, d_v12 * (v11 - _mean_v12) * _rstd_v12);
-                TV.AddTo(_f.Grad_shift2, _j, d_v12);
+                TV.AddTo(_f.Grad_gain2, _atGrad + _j, d_v12 * (v11 - _mean_v12) * _rstd_v12);
+                TV.AddTo(_f.Grad_shift2, _atGrad + _j, d_v12);
             }
         }
 

@@ -6,7 +6,8 @@ namespace RnnGen.Tests.Cells;
 /// </summary>
 public class GradientCheckTests
 {
-    private static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell"];
+    /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
+    internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell"];
 
     /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the weights as stored).</summary>
     public static TheoryData<string, int, int> Cases()
@@ -31,6 +32,7 @@ public class GradientCheckTests
         "NormCell" => new NormCell(input, hidden),
         "BiasGateCell" => new BiasGateCell(input, hidden),
         "ReluCell" => new ReluCell(input, hidden),
+        "ElementwiseRecurrenceCell" => new ElementwiseRecurrenceCell(input, hidden),
         _ => throw new ArgumentException(name),
     };
 

@@ -3,89 +3,78 @@ using RnnGen.Kernels;
 namespace RnnGen.Tests.Cells;
 
 /// <summary>
-/// A batch split over both cores gives what one core gives. Runs alone, since it changes how many
-/// threads products may use.
+/// How a batch is cut into blocks and parts. That the results are the same bits on any number of threads
+/// is <see cref="Determinism.ThreadCountTests"/>; this collection runs alone, since both change how many
+/// threads RnnGen may use.
 /// </summary>
 [Collection(nameof(RowSplitTests))]
 public class RowSplitTests
 {
-    private static void Close(string what, double[] expected, double[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"{what}[{i}]: {expected[i]:R} vs {actual[i]:R}");
-    }
-
     [CollectionDefinition(nameof(RowSplitTests), DisableParallelization = true)]
     public class Sequential;
 
     [Theory]
-    [InlineData("Gru", 21, 7, 6)]
-    [InlineData("Lstm", 21, 7, 6)]
-    [InlineData("Mgu", 21, 7, 6)]
-    [InlineData("NormCell", 21, 7, 6)]
-    public void Splitting_the_batch_over_both_cores_changes_no_result(string name, int hidden, int steps, int batch)
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(32)]
+    [InlineData(43)]
+    [InlineData(1000)]
+    public void Blocks_cover_the_batch_in_order_each_with_more_rows_than_the_few_row_kernels_take(int batch)
     {
-        Assert.Equal(2, RowSplit.Parts(batch, 1e3));
-        Compare(name, hidden, steps, batch);
-    }
-
-    /// <summary>Products big enough to split themselves: then each step's fused passes share their rows between the cores.</summary>
-    [Theory]
-    [InlineData("Gru", 600, 5, 4)]
-    [InlineData("Lstm", 520, 4, 4)]
-    [InlineData("NormCell", 700, 5, 3)]
-    [InlineData("Mgu", 900, 3, 3)]
-    public void Sharing_each_steps_passes_between_both_cores_changes_no_result(string name, int hidden, int steps, int batch)
-    {
-        Assert.True(RowSplit.PassesInParallel(batch, hidden));
-        Compare(name, hidden, steps, batch);
-    }
-
-    private static void Compare(string name, int hidden, int steps, int batch)
-    {
-        const int input = 5;
-        var cell = GradientCheckTests.Create(name, input, hidden);
-        var random = new Random(3);
-        var p = new double[cell.ParameterCount];
-        cell.Initialize(p, random);
-        double[] Values(int n) => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-        var x = Values(steps * batch * input);
-        var s = Values(cell.StateCount * batch * hidden);
-        var dy = Values(steps * batch * hidden);
-        var dFinal = Values(cell.StateCount * batch * hidden);
-
-        (double[], double[], double[], double[], double[]) Run()
+        int blocks = RowSplit.Blocks(batch);
+        Assert.Equal(0, RowSplit.BlockStart(0, batch));
+        Assert.Equal(batch, RowSplit.BlockStart(blocks, batch));
+        for (int block = 0; block < blocks; block++)
         {
-            var tape = new CellTape<double>();
-            var y = new double[steps * batch * hidden];
-            var final = new double[s.Length];
-            var g = new double[p.Length];
-            var dx = new double[x.Length];
-            var ds = new double[s.Length];
-            cell.Forward(p, x, s, y, final, tape, steps, batch);
-            cell.Backward(p, x, tape, dy, dFinal, g, dx, ds);
-            return (y, final, g, dx, ds);
+            int first = RowSplit.BlockStart(block, batch), end = RowSplit.BlockStart(block + 1, batch);
+            Assert.True(end - first >= (batch > GemmSmall.MaxRows ? GemmSmall.MaxRows + 1 : batch), $"block {block} of {blocks}: rows [{first}, {end})");
+            for (int row = first; row < end; row++)
+                Assert.Equal(block, RowSplit.BlockOf(row, batch));
         }
+    }
 
-        var split = Run();
-        int threads = Gemm.MaxThreads;
-        Gemm.MaxThreads = 1;
+    [Theory]
+    [InlineData(10, 2)]
+    [InlineData(43, 3)]
+    [InlineData(43, 8)]
+    [InlineData(64, 5)]
+    public void Parts_are_runs_of_whole_blocks_that_cover_the_batch(int batch, int parts)
+    {
+        int end = 0;
+        for (int part = 0; part < parts; part++)
+        {
+            var (first, last) = RowSplit.Rows(part, parts, batch);
+            Assert.Equal(end, first);
+            Assert.Equal(first, RowSplit.BlockStart(RowSplit.BlockOf(Math.Min(first, batch - 1), batch), batch));
+            end = last;
+        }
+        Assert.Equal(batch, end);
+    }
+
+    [Fact]
+    public void A_recurrence_is_split_into_up_to_one_part_per_thread_and_one_thread_splits_nothing()
+    {
+        int threads = Parallelism.MaxThreads;
         try
         {
-            Assert.Equal(1, RowSplit.Parts(batch, 1e3));
-            Assert.False(RowSplit.PassesInParallel(batch, hidden));
-            var single = Run();
-            // A half-batch product may take a different kernel path (few rows), so sums can round differently.
-            Close("outputs", single.Item1, split.Item1);
-            Close("final states", single.Item2, split.Item2);
-            Close("parameter gradients", single.Item3, split.Item3);
-            Close("input gradients", single.Item4, split.Item4);
-            Close("initial state gradients", single.Item5, split.Item5);
+            Parallelism.MaxThreads = 8;
+            Assert.Equal(8, RowSplit.Parts(64, 1e3));
+            Assert.Equal(RowSplit.Blocks(12), RowSplit.Parts(12, 1e3));
+            Assert.Equal(1, RowSplit.Parts(64, Gemm.ParallelMinFlops));
+            Assert.Equal(1, RowSplit.Parts(4, 1e3));
+            Assert.Equal(1, RowSplit.PassParts(64, 8)); // too little work per step to hand any of it over
+            Assert.Equal(8, RowSplit.PassParts(64, 512));
+            Parallelism.MaxThreads = 1;
+            Assert.Equal(1, RowSplit.Parts(64, 1e3));
+            Assert.Equal(1, RowSplit.PassParts(64, 512));
+            Assert.False(RowSplit.PassesInParallel(64, 512));
         }
         finally
         {
-            Gemm.MaxThreads = threads;
+            Parallelism.MaxThreads = threads;
         }
     }
 }

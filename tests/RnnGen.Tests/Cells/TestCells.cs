@@ -71,3 +71,14 @@ public partial class ReluCell
 
     Vec Step(Vec x, Vec h) => 0.5f * Relu(W * x + U * h + b) + 0.5f * h;
 }
+
+/// <summary>No product of a weight by a state: the state enters only through an elementwise gate (issue 10, item 7:
+/// this project builds with warnings as errors, so the generated code must not leave a field unused).</summary>
+[RecurrentCell]
+public partial class ElementwiseRecurrenceCell
+{
+    Weight W;
+    Bias u, b;
+
+    Vec Step(Vec x, Vec h) => Relu(W * x + u * h + b);
+}
