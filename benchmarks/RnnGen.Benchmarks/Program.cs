@@ -9,6 +9,13 @@ using RnnGen.Benchmarks;
 // `-- topologies [classifier|tagger|regressor...] [--no-torch] [--repeats N] [--breakdown] [--threads N]`:
 // training throughput of the sequence classifier, tagger and regressor against ../torch_topologies.py in the
 // same run.
+// `-- dataparallel [config...] --threads T [--distributed] [--compute] [--repeats N] [--windows W]`: data-parallel
+// training throughput under mpirun, all-reduce times, compute per step at smaller per-rank batches.
+if (args.Length > 0 && args[0] == "dataparallel")
+{
+    DataParallelHarness.Run(args.Skip(1).ToArray());
+    return;
+}
 if (args.Length > 0 && args[0] == "train")
 {
     TrainingHarness.Run(args.Skip(1).ToArray());

@@ -28,6 +28,8 @@ public sealed record Options
     public bool Resume { get; init; }
     /// <summary>Start afresh in an --out folder that already holds a run, replacing it.</summary>
     public bool Overwrite { get; init; }
+    /// <summary>Train data-parallel over the ranks mpirun started (Open MPI); <see cref="Batch"/> stays the global batch.</summary>
+    public bool Distributed { get; init; }
     public string? Checkpoint { get; init; }
     public int Length { get; init; } = DefaultLength;
     public float Temperature { get; init; } = DefaultTemperature;

@@ -36,6 +36,8 @@ internal sealed class CliOptions
         $"Where checkpoints, vocab.json, loss.csv and loss.png go (default: {Options.DefaultOut})");
     public readonly Option<bool> Resume = Flag("--resume", "Continue from <out>/last.safetensors");
     public readonly Option<bool> Overwrite = Flag("--overwrite", "Start afresh in an --out that already holds a run, replacing it");
+    public readonly Option<bool> Distributed = Flag("--distributed",
+        "Data-parallel over the processes of mpirun -np N (Open MPI): --batch stays the global batch, each rank trains batch/N rows; rank 0 writes --out");
 
     // Sampling and evaluation.
     public readonly Option<string?> Checkpoint = Value("--checkpoint", "FILE", OptionValues.NonEmpty,
@@ -62,7 +64,7 @@ internal sealed class CliOptions
 
     /// <summary>The options of <c>train</c>, which is also what <c>rnngen</c> with no command runs.</summary>
     public IEnumerable<Option> ForTrain =>
-        [Text, Model, Minutes, Validation, Epochs, Batch, Steps, LearningRate, Seed, Out, Resume, Overwrite, Length, TopK, TopP, Prompt];
+        [Text, Model, Minutes, Validation, Epochs, Batch, Steps, LearningRate, Seed, Out, Resume, Overwrite, Distributed, Length, TopK, TopP, Prompt];
 
     public IEnumerable<Option> ForSample => [Checkpoint, Out, Model, Prompt, Length, Temperature, TopK, TopP, Seed];
 

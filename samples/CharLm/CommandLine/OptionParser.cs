@@ -43,6 +43,7 @@ public static class OptionParser
             Out = result.GetValue(op.Out) ?? Options.DefaultOut,
             Resume = result.GetValue(op.Resume),
             Overwrite = result.GetValue(op.Overwrite),
+            Distributed = result.GetValue(op.Distributed),
             Checkpoint = result.GetValue(op.Checkpoint),
             Length = result.GetValue(op.Length) ?? Options.DefaultLength,
             Temperature = result.GetValue(op.Temperature) ?? Options.DefaultTemperature,

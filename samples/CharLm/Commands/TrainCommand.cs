@@ -5,6 +5,7 @@ using RnnGen.Models;
 using RnnGen.Text;
 using RnnGen.Training;
 using RnnGen.Datasets;
+using RnnGen.Distributed;
 using Spectre.Console;
 
 namespace CharLm.Commands;
@@ -27,11 +28,31 @@ public static class TrainCommand
         if (o.Resume && !File.Exists(last))
             throw new CliException($"--resume: there is no {last} to resume from (check --out, or train without --resume)");
 
+        // --distributed: every rank runs this command; rank 0 alone writes the folder and the output.
+        using var ranks = TrainRanks.Start(o.Distributed);
+        if (!ranks.Leads)
+        {
+            output = TextWriter.Null;
+            console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        }
+
         // The folder belongs to this run until it ends: a second train on it is refused.
-        using var folder = RunFolder.Acquire(outDir);
-        foreach (string stale in folder.RemoveStaleTemporaries())
-            output.WriteLine($"Removed {stale}, left by an interrupted write.");
-        if (!o.Resume) ClaimForNewRun(outDir, o.Overwrite, output);
+        using var folder = ranks.OnRankZero(() =>
+        {
+            var acquired = RunFolder.Acquire(outDir);
+            try
+            {
+                foreach (string stale in acquired.RemoveStaleTemporaries())
+                    output.WriteLine($"Removed {stale}, left by an interrupted write.");
+                if (!o.Resume) ClaimForNewRun(outDir, o.Overwrite, output);
+                return acquired;
+            }
+            catch
+            {
+                acquired.Dispose();
+                throw;
+            }
+        });
 
         // Resuming: the checkpoint's vocabulary and trainer position, and the run's settings unless overridden.
         SafeTensorsFile? resume = null;
@@ -57,6 +78,8 @@ public static class TrainCommand
         float lr = o.LearningRate ?? previous?.LearningRate ?? Options.DefaultLearningRate;
         int seed = o.Seed ?? previous?.Seed ?? 0;
 
+        if (batch < ranks.Size)
+            throw new CliException(Invariant($"--batch {batch} is the global batch, split over the {ranks.Size} ranks of --distributed: it must be at least {ranks.Size}, one row per rank"), ExitCodes.Usage);
         var (train, validation) = CorpusLoader.Split(ids, o.Validation);
         if ((train.Length - 1) / batch < steps)
             throw new CliException(Invariant($"--text: {corpus.Source} has {ids.Length:N0} characters, too few for one window of --batch {batch} x --steps {steps} (needs about {(long)batch * (steps + 1) * 20 / 19:N0}); give more text or lower --batch/--steps"));
@@ -74,7 +97,7 @@ public static class TrainCommand
         bool recorded = false;
         void Record()
         {
-            if (recorded) return;
+            if (recorded || !ranks.Leads) return;
             recorded = true;
             runInfo.Write(outDir);
             AtomicFile.WriteAllText(Path.Combine(outDir, VocabularyFile), vocab.ToJson());
@@ -85,6 +108,12 @@ public static class TrainCommand
         output.WriteLine(Invariant($"  batch {batch} x {steps} steps, Adam lr {lr} (halved when validation stalls), time budget {budget}{(o.Epochs is { } ep ? $", {ep} epoch(s)" : "")}, seed {seed}"));
         if (resume is not null)
             output.WriteLine(Invariant($"  continuing after {resumedTokens:N0} characters ({ProgressDisplay.Clock(spent)} of training) from {last}"));
+        if (ranks.World is { } world)
+        {
+            string rows = batch % world.Size == 0 ? Invariant($"{batch / world.Size}") : Invariant($"{batch / world.Size}-{batch / world.Size + 1}");
+            string alone = MpiCommunicator.LaunchedByMpirun ? "" : " (not started by mpirun: one rank)";
+            output.WriteLine(Invariant($"  data-parallel over {world.Size} rank(s){alone}: each trains {rows} of the {batch} rows of a batch; Open MPI"));
+        }
         output.WriteLine($"  writing to {outDir}/ ({BestFile}, {LastFile}, {VocabularyFile}, {CsvFile}, {PngFile}); Ctrl+C saves and stops");
         output.WriteLine();
 
@@ -100,7 +129,8 @@ public static class TrainCommand
             Steps = steps,
             Epochs = epochs,
             MaxDuration = minutes is { } mm ? spent + TimeSpan.FromMinutes(mm) : null,
-            ValidationsPerEpoch = ValidationsPerEpoch(model, train, batch, steps, minutes),
+            // Timed on each rank: rank 0's count, so that all ranks validate (and checkpoint) at the same windows.
+            ValidationsPerEpoch = ranks.Agree(ValidationsPerEpoch(model, train, batch, steps, minutes)),
             // Halve the learning rate when two validations in a row bring no improvement.
             Plateau = new ReduceOnPlateau(lr, factor: 0.5f, patience: 2, minLearningRate: lr / 64),
             CheckpointPath = best,
@@ -108,16 +138,22 @@ public static class TrainCommand
             ResumeFrom = resume is null ? null : last,
             Vocabulary = vocab,
             Progress = display,
+            Communicator = ranks.World,
         };
         var trainer = new Trainer(model, new Adam(lr), options);
         try
         {
-            return Train(o, output, trainer, display, curve, train, validation, cancellation, Record, vocab, model, preset, resumedTokens, seed);
+            return Train(o, output, trainer, display, curve, train, validation, cancellation, Record, vocab, model, preset, resumedTokens, seed, ranks.Leads);
         }
         catch (Exception e) when (e is (IOException and not CheckpointException) or UnauthorizedAccessException)
         {
             string what = e is CheckpointWriteException w ? $"could not write the checkpoint {w.FilePath}" : $"writing to '{Path.GetFullPath(outDir)}' failed";
             throw new CliException($"{what}: {Problem(e)}. {LastGood(o)}", ExitCodes.IO, e);
+        }
+        catch (MpiException e)
+        {
+            // Another rank failed or died (its own message, or mpirun's, says why): not a bug of this rank.
+            throw new CliException($"--distributed: {e.Message} {LastGood(o)}", ExitCodes.IO, e);
         }
         catch (Exception e) when (e is not (CliException or CheckpointException))
         {
@@ -127,7 +163,7 @@ public static class TrainCommand
 
     private static int Train(Options o, TextWriter output, Trainer trainer, ProgressDisplay display, LossCurve curve, ReadOnlyMemory<int> train,
         ReadOnlyMemory<int> validation, CancellationToken cancellation, Action record, Vocabulary vocab, LanguageModel model, Preset preset,
-        long resumedTokens, int seed)
+        long resumedTokens, int seed, bool leads)
     {
         string outDir = o.Out;
         string best = Path.Combine(outDir, BestFile), last = Path.Combine(outDir, LastFile);
@@ -139,11 +175,11 @@ public static class TrainCommand
         catch (TrainingDivergedException e)
         {
             record();
-            DrawCurve(curve, outDir, preset, output);
+            if (leads) DrawCurve(curve, outDir, preset, output);
             throw new CliException($"training diverged: {e.Message} (--lr sets the learning rate.)");
         }
         record();
-        DrawCurve(curve, outDir, preset, output);
+        if (leads) DrawCurve(curve, outDir, preset, output);
 
         if (!display.Live && display.Validations.Count > 0)
             output.WriteLine();
@@ -154,6 +190,7 @@ public static class TrainCommand
             return ExitCodes.Interrupted;
         }
 
+        if (!leads) return ExitCodes.Success; // the samples are rank 0's
         output.WriteLine($"Stopped: {history.StopReason}.");
         if (File.Exists(best)) model.Load(best);
         model.Training = false;

@@ -63,9 +63,9 @@ internal static unsafe class GemmDriver
 
         bool directB = !g.TransposeB && m <= DirectBMaxRows;
         int kcAlloc = Math.Min(k, kcMax);
-        T* packA = Buffer<T>(ref t_packA, GemmPacking.RoundUp(Math.Min(m, mcMax), mr) * kcAlloc);
+        T* packA = Buffer<T>(ref t_packA, GemmPacking.RoundUp(Math.Min(m, mcMax), mr) * kcAlloc, PackABytes);
         // Reading B in place still needs one packed panel for the ragged right edge.
-        T* packB = Buffer<T>(ref t_packB, (directB ? nr : GemmPacking.RoundUp(Math.Min(n, ncMax), nr)) * kcAlloc);
+        T* packB = Buffer<T>(ref t_packB, (directB ? nr : GemmPacking.RoundUp(Math.Min(n, ncMax), nr)) * kcAlloc, PackBBytes);
 
         for (int jc = 0; jc < n; jc += ncMax)
         {
@@ -126,19 +126,27 @@ internal static unsafe class GemmDriver
 
     /// <summary>This thread's buffer for packed blocks of A, shared with the products on a pre-packed B.</summary>
     internal static T* PackABuffer<T>(int elements)
-        where T : unmanaged => Buffer<T>(ref t_packA, elements);
+        where T : unmanaged => Buffer<T>(ref t_packA, elements, PackABytes);
+
+    /// <summary>
+    /// The largest blocks of A (MC x KC) and B (KC x NC) any product packs, in float, the smallest element: the sizes
+    /// this thread's buffers start at. Grown to each product's need instead, they grew in the middle of a warm run
+    /// whenever this thread ran another part of a split product (a worker not scheduled yet, under load): a larger
+    /// block than its own part's.
+    /// </summary>
+    private const int PackABytes = McBytes * KcBytes / sizeof(float), PackBBytes = NcBytes * KcBytes / sizeof(float);
 
     /// <summary>
     /// This thread's pack buffer, grown on demand and then reused, so a warmed-up product allocates nothing.
     /// It lives on the pinned heap (the pointer stays valid) and is aligned to 64 bytes for whole-line loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T* Buffer<T>(ref byte[]? buffer, int elements)
+    private static T* Buffer<T>(ref byte[]? buffer, int elements, int minimumBytes)
         where T : unmanaged
     {
         int bytes = elements * sizeof(T) + 64;
         if (buffer is null || buffer.Length < bytes)
-            buffer = GC.AllocateUninitializedArray<byte>(Math.Max(bytes, 4096), pinned: true);
+            buffer = GC.AllocateUninitializedArray<byte>(Math.Max(bytes, minimumBytes + 64), pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref buffer[0]);
         return (T*)((address + 63) & ~(nint)63);
     }

@@ -26,11 +26,17 @@ public sealed class Dropout<T> where T : unmanaged, IBinaryFloatingPointIeee754<
     /// <summary>Calls made so far; part of what a checkpoint needs to continue the same masks.</summary>
     public ulong Calls { get => _calls; set => _calls = value; }
 
+    /// <summary>
+    /// Moves the stream for one rank of data-parallel training (0, the default, is a single process's): every rank
+    /// trains other rows with the same number of calls, and must not draw the same masks for them.
+    /// </summary>
+    internal ulong Salt { get; set; }
+
     // forward: y = x ⊙ m, m[i] = 1/(1 − p) with probability 1 − p, else 0      x [n], in place
     public void Forward(Span<T> x)
     {
         var mask = Buffer.Get(ref _mask, x.Length);
-        ulong state = _stream + ++_calls * 0xBF58476D1CE4E5B9UL + 1;
+        ulong state = _stream + ++_calls * 0xBF58476D1CE4E5B9UL + 1 + Salt * 0x94D049BB133111EBUL;
         float keep = 1 - Probability;
         T scale = T.CreateTruncating(1 / keep);
         for (int i = 0; i < mask.Length; i++)

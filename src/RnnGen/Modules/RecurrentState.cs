@@ -12,12 +12,16 @@ public class RecurrentState<T> where T : unmanaged, IBinaryFloatingPointIeee754<
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         BatchSize = batchSize;
-        Layers = layers.Select(c => new T[c.StateCount * batchSize * c.HiddenSize]).ToArray();
+        var cells = layers.ToArray();
+        Layers = cells.Select(c => new T[c.StateCount * batchSize * c.HiddenSize]).ToArray();
+        Shapes = cells.Select(c => (c.StateCount, c.HiddenSize)).ToArray();
     }
 
     public int BatchSize { get; }
     /// <summary>Per layer, its states [stateCount, batch, hidden].</summary>
     internal T[][] Layers { get; }
+    /// <summary>Per layer, how many states it carries and their width: the outer and inner sizes of <see cref="Layers"/>.</summary>
+    internal (int States, int Hidden)[] Shapes { get; }
     /// <summary>Whether the state holds anything yet; a fresh state starts from zeros.</summary>
     public bool IsZero { get; internal set; } = true;
 

@@ -36,6 +36,8 @@ public sealed class Parameter
     public int Length { get; }
     public Span<float> Value => _values.AsSpan(Offset, Length);
     public Span<float> Gradient => _gradients.AsSpan(Offset, Length);
+    /// <summary>The whole flat gradient buffer this view is part of (the all-reduce of data-parallel training sends it in buckets).</summary>
+    internal float[] GradientBuffer => _gradients;
 
     public override string ToString() => $"{Name} [{string.Join(", ", Shape)}]";
 }

@@ -29,7 +29,7 @@ public abstract class SequenceDataset<TBatch>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var order = Enumerable.Range(0, Count).ToArray();
-        var random = new Random(HashCode.Combine(seed, epoch, 0x5EED));
+        var random = new Random(EpochSeed(seed, epoch));
         if (shuffle)
         {
             random.Shuffle(order);
@@ -42,6 +42,18 @@ public abstract class SequenceDataset<TBatch>
             batches.Add(order.AsSpan(at, Math.Min(batchSize, order.Length - at)).ToArray());
         if (shuffle) random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batches));
         return batches;
+    }
+
+    /// <summary>
+    /// The shuffle's seed for an epoch: the same in every process (HashCode.Combine is salted per process, which made
+    /// the batches of two runs, or of two ranks of one data-parallel run, differ). SplitMix64's finaliser.
+    /// </summary>
+    internal static int EpochSeed(int seed, int epoch)
+    {
+        ulong z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)(uint)epoch * 0xD1B54A32D192ED03UL + 0x5EED);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
     /// <summary>The indices of a split: a shuffled <paramref name="fraction"/> held out for validation, the rest for training.</summary>

@@ -39,6 +39,7 @@ public sealed partial class Trainer
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _options = options ?? new TrainingOptions();
         TrainingOptionsValidation.Check(_options, _optimizer);
+        _communicator = _options.Communicator;
     }
 
     /// <summary>
@@ -83,6 +84,7 @@ public sealed partial class Trainer
         var results = new List<EpochResult>();
         var position = new Position();
         if (o.ResumeFrom is not null) position = Resume(o.ResumeFrom, task);
+        StartDataParallel();
         var resumedBest = position.BestResult;
         TrainingHistory Done(string reason) => new(results, reason) { ResumedBest = resumedBest };
         int windows = task.BatchesPerEpoch;
@@ -105,7 +107,10 @@ public sealed partial class Trainer
                 if (epoch == position.Epoch && window < position.Window) continue; // resumed: skip what was done
                 if (o.Schedule is not null) _optimizer.LearningRate = o.Schedule.LearningRateAt(_optimizer.StepCount);
 
-                float loss = task.Train();
+                // Data-parallel: every rank decides about its own budget and cancellation before the all-reduce, which
+                // spreads the decision, so that all ranks stop after the same step. A single process decides after it.
+                var stop = _communicator is null ? default : StopAsked(o, Elapsed(), cancellation);
+                (float loss, stop) = TrainStep(task, stop);
                 long step = _optimizer.StepCount + 1;
                 CheckLoss(loss, ceiling, step, epoch, lastGood, "training");
                 float norm = o.ClipNorm > 0 ? GradientClipping.ClipGlobalNorm(_model.Parameters, o.ClipNorm) : GradientClipping.GlobalNorm(_model.Parameters);
@@ -116,9 +121,9 @@ public sealed partial class Trainer
                 smoothed = double.IsNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
 
                 bool last = window == windows - 1;
-                bool budgetSpent = (o.MaxTokens is { } maxTokens && position.Tokens >= maxTokens)
-                                   || (o.MaxDuration is { } maxDuration && Elapsed() >= maxDuration)
-                                   || cancellation.IsCancellationRequested;
+                if (_communicator is null) stop = StopAsked(o, Elapsed(), cancellation);
+                bool tokensSpent = o.MaxTokens is { } maxTokens && position.Tokens >= maxTokens;
+                bool budgetSpent = tokensSpent || stop.TimeUp || stop.Cancelled;
                 double fraction = (window + 1) / (double)windows;
                 var progressPosition = position with { Epoch = epoch, Window = window + 1, Elapsed = Elapsed() };
 
@@ -141,11 +146,11 @@ public sealed partial class Trainer
                         };
                         // The plateau counts the scheduled validations only: an uninterrupted run never sees a budget's.
                         if (o.Plateau is not null && scheduled) _optimizer.LearningRate = o.Plateau.Report(result.ValidationLoss);
-                        if (improved && o.CheckpointPath is not null) lastGood = WriteCheckpoint(o.CheckpointPath, position, task, step, epoch, lastGood);
-                        Report(epoch, fraction, smoothed, tokensAtStart, position, clock, task.TokensPerEpoch, result, Elapsed());
+                        if (improved && o.CheckpointPath is not null) lastGood = Checkpoint(o.CheckpointPath, position, task, step, epoch, lastGood);
+                        Report(epoch, fraction, smoothed, loss, tokensAtStart, position, clock, task.TokensPerEpoch, result, Elapsed());
                         if (o.StopAtMetric is { } goal && result.Metric >= goal)
                         {
-                            if (o.LastCheckpointPath is not null) WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch, lastGood);
+                            if (o.LastCheckpointPath is not null) Checkpoint(o.LastCheckpointPath, position, task, step, epoch, lastGood);
                             return Done($"{result.MetricName} reached {goal}");
                         }
                     }
@@ -155,7 +160,7 @@ public sealed partial class Trainer
                     }
                     if (o.LastCheckpointPath is not null)
                     {
-                        WriteCheckpoint(o.LastCheckpointPath, position, task, step, epoch, lastGood);
+                        Checkpoint(o.LastCheckpointPath, position, task, step, epoch, lastGood);
                         lastGood ??= o.LastCheckpointPath;
                     }
                 }
@@ -165,7 +170,7 @@ public sealed partial class Trainer
                     if (Elapsed() - lastReport >= o.ProgressInterval)
                     {
                         lastReport = Elapsed();
-                        Report(epoch, fraction, smoothed, tokensAtStart, position, clock, task.TokensPerEpoch, null, Elapsed());
+                        Report(epoch, fraction, smoothed, loss, tokensAtStart, position, clock, task.TokensPerEpoch, null, Elapsed());
                     }
                 }
 
@@ -174,7 +179,7 @@ public sealed partial class Trainer
                     return Done($"no improvement for {patience} epoch(s)");
                 if (budgetSpent)
                 {
-                    string reason = cancellation.IsCancellationRequested ? "cancelled" : o.MaxTokens is { } t && position.Tokens >= t ? "token budget reached" : "time budget reached";
+                    string reason = stop.Cancelled ? "cancelled" : tokensSpent ? "token budget reached" : "time budget reached";
                     return Done(reason);
                 }
             }
@@ -193,10 +198,10 @@ public sealed partial class Trainer
                 $"the {which} loss is {loss}, above {ceiling:0.##} (3 ln V + 10 nats, V the classes of the softmax; a uniform prediction scores ln V)");
     }
 
-    private void Report(int epoch, double fraction, double smoothed, long tokensAtStart, Position position, Stopwatch clock,
+    private void Report(int epoch, double fraction, double smoothed, float stepLoss, long tokensAtStart, Position position, Stopwatch clock,
         long tokensPerEpoch, EpochResult? validation, TimeSpan elapsed)
     {
-        if (_options.Progress is null) return;
+        if (_options.Progress is null || !Leads) return;
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         double rate = (position.Tokens - tokensAtStart) / seconds;
         long tokensLeft = tokensPerEpoch * _options.Epochs - position.Tokens;
@@ -204,7 +209,7 @@ public sealed partial class Trainer
         TimeSpan? remaining = rate > 0 ? TimeSpan.FromSeconds(Math.Max(0, tokensLeft) / rate) : null;
         if (_options.MaxDuration is { } d && remaining is { } r && d - elapsed < r) remaining = d - elapsed < TimeSpan.Zero ? TimeSpan.Zero : d - elapsed;
         _options.Progress.Report(new TrainingProgress(epoch, _optimizer.StepCount, fraction, (float)smoothed, rate, elapsed, remaining,
-            _optimizer.LearningRate, validation));
+            _optimizer.LearningRate, validation) { StepLoss = stepLoss });
     }
 
     /// <summary>The validation loss and metric, with dropout off; null when there is nothing to validate on.</summary>
@@ -215,12 +220,13 @@ public sealed partial class Trainer
         Validation? v;
         try
         {
-            v = task.Validate();
+            v = Leads ? task.Validate() : null;
         }
         finally
         {
             _model.Training = training;
         }
+        if (_communicator is not null) v = ShareValidation(task, v);
         if (v is not { } result) return null;
         return new EpochResult(epoch, _optimizer.StepCount, fraction, trainLoss, result.Loss, position.Tokens, position.Elapsed, _optimizer.LearningRate)
         {

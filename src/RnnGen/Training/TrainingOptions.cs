@@ -39,6 +39,13 @@ public sealed record TrainingOptions
     public Vocabulary? Vocabulary { get; init; }
     /// <summary>Receives progress a few times a second and after every validation.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
+    /// <summary>
+    /// Trains data-parallel over these processes (<see cref="Distributed.MpiCommunicator.World"/> under mpirun): every
+    /// rank holds the whole model and trains its block of each batch, and the gradients are summed before each step.
+    /// <see cref="BatchSize"/> stays the global batch, so N ranks train what one process would; rank 0 alone validates,
+    /// writes checkpoints and reports progress. Null (the default) trains in this process alone.
+    /// </summary>
+    public Distributed.ICommunicator? Communicator { get; init; }
     /// <summary>How often to report progress.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -34,6 +34,15 @@ internal static class TrainingOptionsValidation
             && Path.GetFullPath(o.CheckpointPath) == Path.GetFullPath(o.LastCheckpointPath))
             throw new ArgumentException($"CheckpointPath and LastCheckpointPath are the same file ('{o.CheckpointPath}'): the latest state would overwrite the best.", nameof(o.LastCheckpointPath));
 
+        if (o.Communicator is { } c)
+        {
+            if (c.Size < 1 || c.Rank < 0 || c.Rank >= c.Size)
+                throw new ArgumentException($"The communicator says rank {c.Rank} of {c.Size}, which is no rank.", nameof(o.Communicator));
+            if (o.BatchSize < c.Size)
+                throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize,
+                    $"BatchSize is the global batch, split over the {c.Size} ranks: it must be at least {c.Size}, one row per rank.");
+        }
+
         // The rate that will be used: the schedule's when there is one, else the optimiser's; a plateau starts from its own.
         if (o.Schedule is CosineSchedule cosine) Rate(cosine.PeakLearningRate, nameof(o.Schedule), "Schedule's peak learning rate");
         else if (o.Schedule is not null) Finite(o.Schedule.LearningRateAt(0), nameof(o.Schedule), "Schedule's learning rate at step 0");

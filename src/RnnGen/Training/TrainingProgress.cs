@@ -10,7 +10,11 @@ public sealed record TrainingProgress(
     TimeSpan Elapsed,
     TimeSpan? Remaining,       // estimated, when a budget or epoch count bounds the run
     float LearningRate,
-    EpochResult? Validation);  // set when this report follows a validation
+    EpochResult? Validation)   // set when this report follows a validation
+{
+    /// <summary>The loss of the last step's batch alone (its whole global batch in data-parallel training), unsmoothed.</summary>
+    public float StepLoss { get; init; } = float.NaN;
+}
 
 /// <summary>
 /// What one validation measured: the loss, and the metric that fits the task (<see cref="MetricName"/>:

@@ -22,7 +22,7 @@ internal sealed class Seq2SeqTask(Seq2SeqModel model, SentencePairs train, Sente
     public override int? Classes => model.TargetVocabSize;
     protected override float ForwardBackward(Seq2SeqBatch batch) => model.ForwardBackward(batch);
     protected override double LossWeight(Seq2SeqBatch batch) => batch.TargetTokenCount;
-    protected override string MetricName => "exact match";
+    public override string MetricName => "exact match";
     protected override double Metric(MetricSum sum, float meanLoss) => sum.Correct / (double)sum.Total;
 
     protected override float Evaluate(Seq2SeqBatch batch, ref MetricSum metric)

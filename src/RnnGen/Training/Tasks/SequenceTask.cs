@@ -1,8 +1,11 @@
+using RnnGen.Distributed;
+
 namespace RnnGen.Training.Tasks;
 
 /// <summary>
 /// Any model trained on a <see cref="SequenceDataset{TBatch}"/>: bucketed, shuffled batches per epoch (from the
-/// options' seed), validation over every validation sequence, the metric from the topology.
+/// options' seed), validation over every validation sequence, the metric from the topology. In data-parallel
+/// training every rank draws the same global batches and trains its block of each (<see cref="RowShare"/>).
 /// </summary>
 internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, SequenceDataset<TBatch>? validation, TrainingOptions options) : ITrainingTask
 {
@@ -12,6 +15,7 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
     public int BatchesPerEpoch => (train.Count + options.BatchSize - 1) / options.BatchSize;
     public long TokensPerEpoch { get; } = train.Steps(Enumerable.Range(0, train.Count).ToArray());
     public long CurrentTokens { get; private set; }
+    public double CurrentWeight { get; private set; }
     public virtual int? Classes => null;
 
     public IEnumerable<int> Epoch(int epoch)
@@ -19,8 +23,12 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
         _epoch = train.Epoch(options.BatchSize, epoch, options.Seed);
         for (int i = 0; i < _epoch.Count; i++)
         {
-            _current = Batch(train, _epoch[i]);
-            CurrentTokens = train.Steps(_epoch[i]);
+            var all = _epoch[i];
+            var share = options.Communicator is { } c ? RowShare.Of(all.Length, c.Rank, c.Size) : RowShare.All(all.Length);
+            var mine = share.Count == all.Length ? all : all[share.Start..(share.Start + share.Count)];
+            _current = mine.Length > 0 ? Batch(train, mine) : default!;
+            CurrentWeight = mine.Length > 0 ? LossWeight(_current) : 0;
+            CurrentTokens = train.Steps(all);
             yield return i;
         }
     }
@@ -43,6 +51,7 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
         return new Validation(mean, MetricName, Metric(metric, mean));
     }
 
+    public void Gather() { }
     public void Save(List<SafeTensor> tensors, Dictionary<string, string> metadata) { }
     public void Restore(SafeTensorsFile file, string path) { }
 
@@ -53,7 +62,7 @@ internal abstract class SequenceTask<TBatch>(SequenceDataset<TBatch> train, Sequ
     protected abstract float Evaluate(TBatch batch, ref MetricSum metric);
     /// <summary>How many terms the batch's mean loss averages, so that batches add up to the mean over the set.</summary>
     protected abstract double LossWeight(TBatch batch);
-    protected abstract string MetricName { get; }
+    public abstract string MetricName { get; }
     protected abstract double Metric(MetricSum sum, float meanLoss);
 }
 

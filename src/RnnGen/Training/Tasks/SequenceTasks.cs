@@ -7,7 +7,7 @@ internal sealed class ClassifierTask(SequenceClassifier model, LabeledSequences 
     public override int? Classes => model.Classes;
     protected override float ForwardBackward(SequenceBatch batch) => model.ForwardBackward(batch);
     protected override double LossWeight(SequenceBatch batch) => batch.Rows;
-    protected override string MetricName => "accuracy";
+    public override string MetricName => "accuracy";
     protected override double Metric(MetricSum sum, float meanLoss) => sum.Correct / (double)sum.Total;
 
     protected override float Evaluate(SequenceBatch batch, ref MetricSum metric)
@@ -32,7 +32,7 @@ internal sealed class TaggerTask(SequenceTagger model, TaggedSequences train, Ta
     public override int? Classes => model.Tags;
     protected override float ForwardBackward(SequenceBatch batch) => model.ForwardBackward(batch);
     protected override double LossWeight(SequenceBatch batch) => batch.TokenCount;
-    protected override string MetricName => "accuracy";
+    public override string MetricName => "accuracy";
     protected override double Metric(MetricSum sum, float meanLoss) => sum.Correct / (double)sum.Total;
 
     protected override float Evaluate(SequenceBatch batch, ref MetricSum metric)
@@ -56,7 +56,7 @@ internal sealed class RegressorTask(SequenceRegressor model, RegressionSequences
 {
     protected override float ForwardBackward(RegressionBatch batch) => model.ForwardBackward(batch);
     protected override double LossWeight(RegressionBatch batch) => batch.StepCount;
-    protected override string MetricName => "rmse";
+    public override string MetricName => "rmse";
     protected override double Metric(MetricSum sum, float meanLoss) => Math.Sqrt(meanLoss);
     protected override float Evaluate(RegressionBatch batch, ref MetricSum metric) => model.Loss(batch);
 }
