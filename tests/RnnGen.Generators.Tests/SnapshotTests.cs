@@ -36,6 +36,30 @@ public sealed class SnapshotTests
         Snapshot.Verify(cell, run.Source($"RnnGen.Tests.Cells.{cell}.g.cs").Text);
     }
 
+    /// <summary>
+    /// Every cell of the test cells and the built-in ones, as emitted: its type carries [GeneratedCode], and no
+    /// adjoint is accumulated as <c>+= -x</c> (written <c>-= x</c>).
+    /// </summary>
+    [Fact]
+    public void Emitted_cells_are_marked_generated_and_subtract_rather_than_add_a_negation()
+    {
+        string tests = RepositoryPaths.ReadAllText("tests", "RnnGen.Tests", "Cells", "TestCells.cs");
+        var builtIn = new[] { "SimpleRnn", "Gru", "Lstm" }.Select(c => RepositoryPaths.ReadAllText("src", "RnnGen", "Cells", c + ".cs")).ToArray();
+        var sources = CellCompiler.Run(tests).ShouldSucceed().Sources
+            .Concat(CellCompiler.Run(CellCompiler.Compile(builtIn, assemblyName: "RnnGen.BuiltIns")).ShouldSucceed("CS0436", "CS1591").Sources);
+        var cells = sources.Where(s => s.Text.Contains(": global::RnnGen.IRecurrentCell", StringComparison.Ordinal)).ToList();
+        Assert.True(cells.Count >= 9, $"{cells.Count} cells generated");
+        foreach (var (hint, text) in cells.Select(s => (s.HintName, s.Text)))
+        {
+            var lines = text.Split('\n');
+            int declaration = Array.FindIndex(lines, l => l.Contains(": global::RnnGen.IRecurrentCell", StringComparison.Ordinal));
+            Assert.True(declaration > 0, hint);
+            Assert.True(lines[declaration].TrimStart().StartsWith("partial class", StringComparison.Ordinal), hint);
+            Assert.Contains("[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\"", lines[declaration - 1]);
+            Assert.DoesNotContain(lines, l => l.Contains("+= -", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>The step as data that the ONNX export turns into a Scan body: a two-product-level cell and a layer-normalised one.</summary>
     [Theory]
     [InlineData("Mgu")]

@@ -252,7 +252,7 @@ internal sealed partial class CellEmitter
                 var target = _nodes[c.ToNode];
                 if (target.IsElementwise && body.IsLocal(c.ToNode))
                 {
-                    body.Add($"d_{_names[c.ToNode]} += {term};");
+                    body.Add(Accumulate($"d_{_names[c.ToNode]}", term));
                 }
                 else if (target.IsElementwise)
                 {
@@ -265,7 +265,7 @@ internal sealed partial class CellEmitter
                         leafTargets.Add(c.ToNode);
                         body.AddLeafAdjoint($"var d_{_names[c.ToNode]} = TV.Zero;");
                     }
-                    body.Add($"d_{_names[c.ToNode]} += {term};");
+                    body.Add(Accumulate($"d_{_names[c.ToNode]}", term));
                 }
             }
         }
@@ -295,4 +295,14 @@ internal sealed partial class CellEmitter
         _w.Close();
         _w.Line();
     }
+
+    /// <summary>
+    /// <c>target += term</c>, written <c>target -= x</c> when the term is a negated name (<c>-x</c>), as one would
+    /// write the math by hand.
+    /// </summary>
+    private static string Accumulate(string target, string term) =>
+        term.Length > 1 && term[0] == '-' && IsName(term.Substring(1)) ? $"{target} -= {term.Substring(1)};" : $"{target} += {term};";
+
+    private static bool IsName(string text) =>
+        (char.IsLetter(text[0]) || text[0] == '_') && text.All(ch => char.IsLetterOrDigit(ch) || ch == '_');
 }

@@ -13,6 +13,7 @@ namespace RnnGen
         /// <code>n = Tanh(W_in * x + b_in + r * (W_hn * h + b_hn))</code>
         /// <code>return (1 - z) * n + z * h</code>
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
         partial class Gru : global::RnnGen.IRecurrentCell
         {
             // The step, as declared (x is the input; products by weights are matrix-vector products):
@@ -515,7 +516,7 @@ namespace RnnGen
                     d_v28 += d_v29 * n;
                     d_n += d_v29 * v28;
                     // v28 = 1 - z
-                    d_z += -d_v28;
+                    d_z -= d_v28;
                     // n = Tanh(W_in * x + b_in + r * (W_hn * h + b_hn))
                     d_v25 += d_n * (TV.Constant(1) - n * n);
                     // v25 = W_in * x + b_in + r * (W_hn * h + b_hn)

@@ -15,6 +15,7 @@ namespace RnnGen
         /// <code>cNext = f * c + i * g</code>
         /// <code>return (o * Tanh(cNext), cNext)</code>
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
         partial class Lstm : global::RnnGen.IRecurrentCell
         {
             // The step, as declared (x is the input; products by weights are matrix-vector products):

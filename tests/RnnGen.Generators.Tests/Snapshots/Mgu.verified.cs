@@ -10,6 +10,7 @@ namespace RnnGen.Tests.Cells
     /// <code>candidate = Tanh(Wh * x + Uh * (f * h) + bh)</code>
     /// <code>return (1 - f) * h + f * candidate</code>
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
     partial class Mgu : global::RnnGen.IRecurrentCell
     {
         // The step, as declared (x is the input; products by weights are matrix-vector products):

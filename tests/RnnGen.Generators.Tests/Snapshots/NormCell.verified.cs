@@ -10,6 +10,7 @@ namespace RnnGen.Tests.Cells
     /// <code>a = Tanh(pre + b)</code>
     /// <code>return LayerNorm(a * h + V * a, gain2, shift2)</code>
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
     partial class NormCell : global::RnnGen.IRecurrentCell
     {
         // The step, as declared (x is the input; products by weights are matrix-vector products):
