@@ -54,7 +54,7 @@ public sealed class LossCurve : IDisposable
         {
             // The header and the kept rows replace the file in one rename, so a failure here leaves the old curve whole.
             AtomicFile.WriteAllText(CsvPath, string.Concat(_kept.Prepend(Header).Select(line => line + "\n")));
-            _csv = new StreamWriter(RunFiles.Current.Open(CsvPath, append: true), new System.Text.UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+            _csv = new StreamWriter(AtomicFile.OpenAppend(CsvPath), new System.Text.UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
         }
         _csv.WriteLine(Format(point));
     }

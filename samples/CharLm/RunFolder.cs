@@ -111,7 +111,7 @@ public sealed partial class RunFolder : IDisposable
 
     /// <summary>
     /// Removes what a killed atomic write left: <c>.NAME.GUID.tmp</c> beside the file (how <c>SafeTensors.Write</c> and
-    /// <see cref="AtomicFile"/> name them). Safe while the folder is locked: no other run writes here.
+    /// <see cref="RnnGen.Checkpoints.AtomicFile"/> name them). Safe while the folder is locked: no other run writes here.
     /// </summary>
     public IReadOnlyList<string> RemoveStaleTemporaries()
     {
@@ -132,30 +132,5 @@ public sealed partial class RunFolder : IDisposable
     {
         try { File.Delete(LockPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         _lock.Dispose();
-    }
-}
-
-/// <summary>Writes a small file whole or not at all: a temporary beside it, flushed to disk, then a rename over it.</summary>
-public static class AtomicFile
-{
-    public static void WriteAllText(string path, string text)
-    {
-        string full = System.IO.Path.GetFullPath(path);
-        string temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        var files = RunFiles.Current;
-        try
-        {
-            using (var stream = files.Open(temporary, append: false))
-            {
-                stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text));
-                files.Flush(stream);
-            }
-            files.Move(temporary, full);
-        }
-        catch
-        {
-            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using RnnGen.Checkpoints;
 using System.Text;
 using System.Text.Json;
 

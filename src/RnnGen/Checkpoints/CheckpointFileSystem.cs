@@ -1,10 +1,11 @@
 namespace RnnGen.Checkpoints;
 
 /// <summary>
-/// The file operations of a checkpoint write, in one place: create the temporary file, write to it, flush it to
-/// disk, move it over the target, delete it after a failure. The default is the real file system; tests replace it
-/// (see <see cref="SafeTensors.FileSystemForTesting"/>) with one that fails at a chosen operation, to check that
-/// every failure leaves the previous checkpoint intact and no temporary file behind.
+/// The file operations of an atomic write (<see cref="AtomicFile"/>: checkpoints and a run's own files), in one
+/// place: create the temporary file, write to it, flush it to disk, move it over the target, delete it after a
+/// failure; and opening a file to append to it. The default is the real file system; tests replace it (see
+/// <see cref="AtomicFile.FileSystemForTesting"/>) with one that fails at a chosen operation, to check that every
+/// failure leaves the previous file intact and no temporary file behind.
 /// </summary>
 internal class CheckpointFileSystem
 {
@@ -23,4 +24,7 @@ internal class CheckpointFileSystem
     public virtual void Move(string from, string to) => File.Move(from, to, overwrite: true);
 
     public virtual void Delete(string path) => File.Delete(path);
+
+    /// <summary>The end of <paramref name="path"/> (created when missing), open for writing.</summary>
+    public virtual Stream OpenAppend(string path) => new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
 }

@@ -16,10 +16,8 @@ public static class SafeTensors
     /// <summary>Bytes converted per read: large tensors are read in pieces so no buffer grows past it.</summary>
     private const int ChunkBytes = 1 << 20;
 
-    // Test hooks are AsyncLocal, not ThreadStatic: they follow the flow that set them into the threads and tasks it
-    // starts (a CLI trains on a worker thread of its progress display), and stay out of tests running beside it.
+    // AsyncLocal, not ThreadStatic, like AtomicFile's file-system hook: it follows the flow that set it.
     private static readonly AsyncLocal<Action<string>?> s_beforeCommit = new();
-    private static readonly AsyncLocal<CheckpointFileSystem?> s_fileSystem = new();
 
     /// <summary>Test hook: runs on the writing thread with the temporary file's path just before it replaces the target.</summary>
     internal static Action<string>? BeforeCommitForTesting
@@ -28,12 +26,6 @@ public static class SafeTensors
         set => s_beforeCommit.Value = value;
     }
 
-    /// <summary>Test hook: the file operations of writes in this flow of execution (null: the real file system).</summary>
-    internal static CheckpointFileSystem? FileSystemForTesting
-    {
-        get => s_fileSystem.Value;
-        set => s_fileSystem.Value = value;
-    }
 
     /// <summary>
     /// Writes <paramref name="tensors"/> as F32 in the order given, with optional <paramref name="metadata"/>.
@@ -71,33 +63,15 @@ public static class SafeTensors
         all[CheckpointChecksums.MetadataKey] = CheckpointChecksums.Build(list.Select(t => (t.Name, ChecksumOf(t.Data))).ToList(), all);
         byte[] header = BuildHeader(list, all);
 
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath)!;
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        CheckpointFileSystem fs = FileSystemForTesting ?? CheckpointFileSystem.Real;
-        Stream? stream = null;
-        try
+        AtomicFile.Write(path, ChunkBytes, (fs, stream) =>
         {
-            stream = fs.CreateTemporary(temporary, ChunkBytes);
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
             fs.Write(stream, length);
             fs.Write(stream, header);
             foreach (SafeTensor tensor in list)
                 WriteFloats(fs, stream, tensor.Data);
-            fs.Flush(stream);
-            Stream open = stream;
-            stream = null;
-            fs.Close(open);
-            BeforeCommitForTesting?.Invoke(temporary);
-            fs.Move(temporary, fullPath);
-        }
-        catch
-        {
-            if (stream is not null) { try { stream.Dispose(); } catch (IOException) { } }
-            try { fs.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        }, BeforeCommitForTesting);
     }
 
     /// <summary>Writes the current values of <paramref name="parameters"/> under their names and shapes.</summary>

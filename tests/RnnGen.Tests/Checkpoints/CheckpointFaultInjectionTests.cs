@@ -45,7 +45,7 @@ public class CheckpointFaultInjectionTests
         string text = BracketLanguage.Generate(300, seed: 3);
         var vocab = Vocabulary.Characters(text);
         var model = new BracketModel(vocab.Count, seed: 1);
-        SafeTensors.FileSystemForTesting = fs;
+        AtomicFile.FileSystemForTesting = fs;
         try
         {
             new Trainer(model, new Adam(1e-2f), new TrainingOptions
@@ -55,7 +55,7 @@ public class CheckpointFaultInjectionTests
         }
         finally
         {
-            SafeTensors.FileSystemForTesting = null;
+            AtomicFile.FileSystemForTesting = null;
         }
     }
 
