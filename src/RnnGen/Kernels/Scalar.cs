@@ -27,6 +27,7 @@ public readonly struct Scalar<T>(T value) : ISimd<Scalar<T>, T>
     public static Scalar<T> operator -(Scalar<T> a, Scalar<T> b) => new(a.Value - b.Value);
     public static Scalar<T> operator *(Scalar<T> a, Scalar<T> b) => new(a.Value * b.Value);
     public static Scalar<T> operator -(Scalar<T> a) => new(-a.Value);
+    public static Scalar<T> operator /(Scalar<T> a, Scalar<T> b) => new(a.Value / b.Value);
 
     public static Scalar<T> Exp(Scalar<T> a) => new(T.Exp(a.Value));
     public static Scalar<T> Sigmoid(Scalar<T> a) => new(T.One / (T.One + T.Exp(-a.Value)));
@@ -38,5 +39,26 @@ public readonly struct Scalar<T>(T value) : ISimd<Scalar<T>, T>
     }
     public static Scalar<T> Relu(Scalar<T> a) => new(T.Max(a.Value, T.Zero));
     public static Scalar<T> Positive(Scalar<T> a) => new(a.Value > T.Zero ? T.One : T.Zero);
+    public static Scalar<T> Max(Scalar<T> a, Scalar<T> b) => new(T.Max(a.Value, b.Value));
+    public static Scalar<T> Min(Scalar<T> a, Scalar<T> b) => new(T.Min(a.Value, b.Value));
+    public static Scalar<T> Abs(Scalar<T> a) => new(T.Abs(a.Value));
+    public static Scalar<T> Sqrt(Scalar<T> a) => new(T.Sqrt(a.Value));
+    public static Scalar<T> Log(Scalar<T> a) => new(T.Log(a.Value));
+    public static Scalar<T> Softplus(Scalar<T> a) => new(Log1pOfUnit(T.Exp(-T.Abs(a.Value))) + T.Max(a.Value, T.Zero));
+    public static Scalar<T> LogSigmoid(Scalar<T> a) => new(T.Min(a.Value, T.Zero) - Log1pOfUnit(T.Exp(-T.Abs(a.Value))));
+    public static Scalar<T> Reciprocal(Scalar<T> a) => new(T.One / a.Value);
+    public static Scalar<T> GreaterOrEqual(Scalar<T> a, Scalar<T> b) => new(a.Value >= b.Value ? T.One : T.Zero);
+    public static Scalar<T> Sign(Scalar<T> a) => new(a.Value > T.Zero ? T.One : a.Value < T.Zero ? -T.One : T.Zero);
     public static T Sum(Scalar<T> a) => a.Value;
+
+    /// <summary>
+    /// log(1 + e) for e in [0, 1], as the vector paths compute it: log(u) · e / (u - 1) with u = 1 + e, which
+    /// cancels the rounding of u (T.LogP1 is log(1 + e) as written, which loses a tiny e entirely).
+    /// </summary>
+    private static T Log1pOfUnit(T e)
+    {
+        T u = T.One + e;
+        T d = u - T.One;
+        return d == T.Zero ? e : T.Log(u) * (e / d);
+    }
 }

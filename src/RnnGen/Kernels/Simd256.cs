@@ -48,6 +48,7 @@ public readonly struct Simd256<T>(Vector256<T> value) : ISimd<Simd256<T>, T>
     public static Simd256<T> operator -(Simd256<T> a, Simd256<T> b) => new(a.Value - b.Value);
     public static Simd256<T> operator *(Simd256<T> a, Simd256<T> b) => new(a.Value * b.Value);
     public static Simd256<T> operator -(Simd256<T> a) => new(-a.Value);
+    public static Simd256<T> operator /(Simd256<T> a, Simd256<T> b) => new(a.Value / b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Exp(Simd256<T> a)
@@ -72,5 +73,46 @@ public readonly struct Simd256<T>(Vector256<T> value) : ISimd<Simd256<T>, T>
     public static Simd256<T> Relu(Simd256<T> a) => new(Vector256.Max(a.Value, Vector256<T>.Zero));
     public static Simd256<T> Positive(Simd256<T> a) =>
         new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, Vector256<T>.Zero), Vector256<T>.One, Vector256<T>.Zero));
+    public static Simd256<T> Max(Simd256<T> a, Simd256<T> b) => new(Vector256.Max(a.Value, b.Value));
+    public static Simd256<T> Min(Simd256<T> a, Simd256<T> b) => new(Vector256.Min(a.Value, b.Value));
+    public static Simd256<T> Abs(Simd256<T> a) => new(Vector256.Abs(a.Value));
+    public static Simd256<T> Sqrt(Simd256<T> a) => new(Vector256.Sqrt(a.Value));
+
+    // The library's vector log is single precision for float since .NET 9 (within 2 ulp, subnormals and the
+    // special values handled), so unlike exp it needs no replacement of our own.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Log(Simd256<T> a)
+    {
+        if (typeof(T) == typeof(float)) return new(Vector256.Log(a.Value.AsSingle()).As<float, T>());
+        if (typeof(T) == typeof(double)) return new(Vector256.Log(a.Value.AsDouble()).As<double, T>());
+        throw new NotSupportedException();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Softplus(Simd256<T> a) =>
+        new(Log1pOfUnit(Exp(new(-Vector256.Abs(a.Value))).Value) + Vector256.Max(a.Value, Vector256<T>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> LogSigmoid(Simd256<T> a) =>
+        new(Vector256.Min(a.Value, Vector256<T>.Zero) - Log1pOfUnit(Exp(new(-Vector256.Abs(a.Value))).Value));
+
+    public static Simd256<T> Reciprocal(Simd256<T> a) => new(Vector256<T>.One / a.Value);
+    public static Simd256<T> GreaterOrEqual(Simd256<T> a, Simd256<T> b) =>
+        new(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a.Value, b.Value), Vector256<T>.One, Vector256<T>.Zero));
+    public static Simd256<T> Sign(Simd256<T> a) =>
+        new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, Vector256<T>.Zero), Vector256<T>.One, Vector256<T>.Zero)
+            - Vector256.ConditionalSelect(Vector256.LessThan(a.Value, Vector256<T>.Zero), Vector256<T>.One, Vector256<T>.Zero));
     public static T Sum(Simd256<T> a) => Vector256.Sum(a.Value);
+
+    /// <summary>
+    /// log(1 + e) for e in [0, 1] without a vector log1p: log(u) · e / (u - 1) with u = 1 + e. The factor
+    /// e / (u - 1) cancels the rounding of u, so a tiny e keeps its digits; where u rounds to 1 the result is e.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Log1pOfUnit(Vector256<T> e)
+    {
+        var u = Vector256<T>.One + e;
+        var d = u - Vector256<T>.One;
+        return Vector256.ConditionalSelect(Vector256.Equals(d, Vector256<T>.Zero), e, Log(new(u)).Value * (e / d));
+    }
 }

@@ -48,6 +48,7 @@ public readonly struct Simd512<T>(Vector512<T> value) : ISimd<Simd512<T>, T>
     public static Simd512<T> operator -(Simd512<T> a, Simd512<T> b) => new(a.Value - b.Value);
     public static Simd512<T> operator *(Simd512<T> a, Simd512<T> b) => new(a.Value * b.Value);
     public static Simd512<T> operator -(Simd512<T> a) => new(-a.Value);
+    public static Simd512<T> operator /(Simd512<T> a, Simd512<T> b) => new(a.Value / b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Exp(Simd512<T> a)
@@ -72,5 +73,46 @@ public readonly struct Simd512<T>(Vector512<T> value) : ISimd<Simd512<T>, T>
     public static Simd512<T> Relu(Simd512<T> a) => new(Vector512.Max(a.Value, Vector512<T>.Zero));
     public static Simd512<T> Positive(Simd512<T> a) =>
         new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero));
+    public static Simd512<T> Max(Simd512<T> a, Simd512<T> b) => new(Vector512.Max(a.Value, b.Value));
+    public static Simd512<T> Min(Simd512<T> a, Simd512<T> b) => new(Vector512.Min(a.Value, b.Value));
+    public static Simd512<T> Abs(Simd512<T> a) => new(Vector512.Abs(a.Value));
+    public static Simd512<T> Sqrt(Simd512<T> a) => new(Vector512.Sqrt(a.Value));
+
+    // The library's vector log is single precision for float since .NET 9 (within 2 ulp, subnormals and the
+    // special values handled), so unlike exp it needs no replacement of our own.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Log(Simd512<T> a)
+    {
+        if (typeof(T) == typeof(float)) return new(Vector512.Log(a.Value.AsSingle()).As<float, T>());
+        if (typeof(T) == typeof(double)) return new(Vector512.Log(a.Value.AsDouble()).As<double, T>());
+        throw new NotSupportedException();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Softplus(Simd512<T> a) =>
+        new(Log1pOfUnit(Exp(new(-Vector512.Abs(a.Value))).Value) + Vector512.Max(a.Value, Vector512<T>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> LogSigmoid(Simd512<T> a) =>
+        new(Vector512.Min(a.Value, Vector512<T>.Zero) - Log1pOfUnit(Exp(new(-Vector512.Abs(a.Value))).Value));
+
+    public static Simd512<T> Reciprocal(Simd512<T> a) => new(Vector512<T>.One / a.Value);
+    public static Simd512<T> GreaterOrEqual(Simd512<T> a, Simd512<T> b) =>
+        new(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a.Value, b.Value), Vector512<T>.One, Vector512<T>.Zero));
+    public static Simd512<T> Sign(Simd512<T> a) =>
+        new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero)
+            - Vector512.ConditionalSelect(Vector512.LessThan(a.Value, Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero));
     public static T Sum(Simd512<T> a) => Vector512.Sum(a.Value);
+
+    /// <summary>
+    /// log(1 + e) for e in [0, 1] without a vector log1p: log(u) · e / (u - 1) with u = 1 + e. The factor
+    /// e / (u - 1) cancels the rounding of u, so a tiny e keeps its digits; where u rounds to 1 the result is e.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Log1pOfUnit(Vector512<T> e)
+    {
+        var u = Vector512<T>.One + e;
+        var d = u - Vector512<T>.One;
+        return Vector512.ConditionalSelect(Vector512.Equals(d, Vector512<T>.Zero), e, Log(new(u)).Value * (e / d));
+    }
 }
