@@ -195,10 +195,7 @@ public sealed unsafe class LinearScan<T> where T : unmanaged, IBinaryFloatingPoi
         LinearScanRows<T>.Copy(factor, Row(_a, t0, 0, w));
         LinearScanRows<T>.Copy(offset, Row(_b, t0, 0, w));
         for (int t = t0 + 1; t < t1; t++)
-        {
-            LinearScanRows<T>.MulAdd(offset, Row(_a, t, 0, w), offset, Row(_b, t, 0, w));
-            LinearScanRows<T>.Mul(factor, Row(_a, t, 0, w), factor);
-        }
+            LinearScanRows<T>.Reduce(factor, offset, Row(_a, t, 0, w), Row(_b, t, 0, w), reverse: false);
     }
 
     /// <summary>The chunk [t0, t1) in reverse as c_out = A c_in + B, where c_in reaches g_{t1-1} from later steps
@@ -209,10 +206,7 @@ public sealed unsafe class LinearScan<T> where T : unmanaged, IBinaryFloatingPoi
         LinearScanRows<T>.Copy(factor, Row(_a, last, 0, w));
         LinearScanRows<T>.Mul(offset, Row(_a, last, 0, w), Row(_b, last, 0, w));
         for (int t = last - 1; t >= t0; t--)
-        {
-            LinearScanRows<T>.AddMul(offset, Row(_a, t, 0, w), Row(_b, t, 0, w), offset);
-            LinearScanRows<T>.Mul(factor, Row(_a, t, 0, w), factor);
-        }
+            LinearScanRows<T>.Reduce(factor, offset, Row(_a, t, 0, w), Row(_b, t, 0, w), reverse: true);
     }
 
     /// <summary>Carry k = the state just before chunk k + 1: A_k carry_{k-1} + B_k, from s_{-1} for chunk 0.</summary>

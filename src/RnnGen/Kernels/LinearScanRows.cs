@@ -12,7 +12,7 @@ namespace RnnGen.Kernels;
 /// </summary>
 internal static class LinearScanRows<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private enum Kind { Copy, Add, Mul, MulAdd, AddMul }
+    private enum Kind { Copy, Add, Mul, MulAdd }
 
     /// <summary>d = x.</summary>
     public static void Copy(Span<T> d, ReadOnlySpan<T> x) => Dispatch(Kind.Copy, d, x, x, x);
@@ -26,8 +26,33 @@ internal static class LinearScanRows<T> where T : unmanaged, IBinaryFloatingPoin
     /// <summary>d = x * y + z: a step of the forward scan, and of the reverse one (g = a g' + local).</summary>
     public static void MulAdd(Span<T> d, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z) => Dispatch(Kind.MulAdd, d, x, y, z);
 
-    /// <summary>d = x * (y + z): a step of the reverse reduction (c = a (local + c)).</summary>
-    public static void AddMul(Span<T> d, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z) => Dispatch(Kind.AddMul, d, x, y, z);
+    /// <summary>One step of a chunk's reduction, both rows in one pass over a: forward, offset = a * offset + b;
+    /// backward (<paramref name="reverse"/>), offset = a * (b + offset); and factor = a * factor either way.</summary>
+    public static void Reduce(Span<T> factor, Span<T> offset, ReadOnlySpan<T> a, ReadOnlySpan<T> b, bool reverse)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated) i = ReduceLoop<Simd512<T>>(factor, offset, a, b, reverse);
+        else if (Vector256.IsHardwareAccelerated) i = ReduceLoop<Simd256<T>>(factor, offset, a, b, reverse);
+        for (; i < factor.Length; i++)
+        {
+            offset[i] = reverse ? a[i] * (b[i] + offset[i]) : a[i] * offset[i] + b[i];
+            factor[i] = a[i] * factor[i];
+        }
+    }
+
+    private static int ReduceLoop<TSimd>(Span<T> factor, Span<T> offset, ReadOnlySpan<T> a, ReadOnlySpan<T> b, bool reverse)
+        where TSimd : struct, ISimd<TSimd, T>
+    {
+        int n = factor.Length - TSimd.Count, i = 0;
+        for (; i <= n; i += TSimd.Count)
+        {
+            var va = TSimd.Load(a, i);
+            var vo = TSimd.Load(offset, i);
+            TSimd.Store(offset, i, reverse ? va * (TSimd.Load(b, i) + vo) : va * vo + TSimd.Load(b, i));
+            TSimd.Store(factor, i, va * TSimd.Load(factor, i));
+        }
+        return i;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dispatch(Kind kind, Span<T> d, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z)
@@ -53,11 +78,8 @@ internal static class LinearScanRows<T> where T : unmanaged, IBinaryFloatingPoin
             case Kind.Mul:
                 for (; i <= n; i += TSimd.Count) TSimd.Store(d, i, TSimd.Load(x, i) * TSimd.Load(y, i));
                 break;
-            case Kind.MulAdd:
-                for (; i <= n; i += TSimd.Count) TSimd.Store(d, i, TSimd.Load(x, i) * TSimd.Load(y, i) + TSimd.Load(z, i));
-                break;
             default:
-                for (; i <= n; i += TSimd.Count) TSimd.Store(d, i, TSimd.Load(x, i) * (TSimd.Load(y, i) + TSimd.Load(z, i)));
+                for (; i <= n; i += TSimd.Count) TSimd.Store(d, i, TSimd.Load(x, i) * TSimd.Load(y, i) + TSimd.Load(z, i));
                 break;
         }
         return i;
@@ -72,8 +94,7 @@ internal static class LinearScanRows<T> where T : unmanaged, IBinaryFloatingPoin
                 Kind.Copy => x[i],
                 Kind.Add => x[i] + y[i],
                 Kind.Mul => x[i] * y[i],
-                Kind.MulAdd => x[i] * y[i] + z[i],
-                _ => x[i] * (y[i] + z[i]),
+                _ => x[i] * y[i] + z[i],
             };
         }
     }
