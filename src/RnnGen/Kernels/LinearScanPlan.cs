@@ -32,9 +32,9 @@ public static class LinearScanPlan
     private const long MinPartElements = 1 << 15;
 
     /// <summary>The chunks of time of a scan over <paramref name="steps"/> x <paramref name="width"/>; 1 means a plain
-    /// sequential scan (split by columns). Depends on the shape alone.</summary>
+    /// sequential scan (split by columns), as for scans too small to be worth two threads. Depends on the shape alone.</summary>
     public static int Chunks(int steps, int width) =>
-        width >= ChunkBelowWidth ? 1 : Math.Clamp(steps / MinChunkSteps, 1, MaxChunks);
+        width >= ChunkBelowWidth || (long)steps * width < 2 * MinPartElements ? 1 : Math.Clamp(steps / MinChunkSteps, 1, MaxChunks);
 
     /// <summary>The first step of chunk <paramref name="chunk"/> (or <paramref name="steps"/> for the chunk past the last).</summary>
     public static int ChunkStart(int chunk, int chunks, int steps) => (int)((long)steps * chunk / chunks);
@@ -44,11 +44,9 @@ public static class LinearScanPlan
     public static int Parts(int steps, int width)
     {
         int chunks = Chunks(steps, width);
-        if (chunks > 1)
-            return Math.Min(Parallelism.MaxThreads, chunks);
-        int grains = (width + ColumnGrain - 1) / ColumnGrain;
         long byWork = Math.Max(1, (long)steps * width / MinPartElements);
-        return (int)Math.Min(Math.Min(Parallelism.MaxThreads, grains), byWork);
+        int most = chunks > 1 ? chunks : (width + ColumnGrain - 1) / ColumnGrain;
+        return (int)Math.Min(Math.Min(Parallelism.MaxThreads, most), byWork);
     }
 
     /// <summary>Chunks [first, end) of part <paramref name="part"/> of <paramref name="parts"/>.</summary>

@@ -195,7 +195,8 @@ public class SimdMathTests
 
     /// <summary>
     /// Edge values (zeros, subnormals, the smallest normal, ±1 and its neighbours, the exp limits, the largest
-    /// finite, infinities, NaN), a dense grid over [-100, 100] and magnitudes from 1e-300 to 1e300, each also
+    /// finite, infinities, NaN), a dense grid over [-100, 100], magnitudes from 1e-300 to 1e300 and random ones
+    /// over the type's whole range, each also
     /// negated; for two operands, every value against a shuffled copy and against itself (ties).
     /// </summary>
     private static (double[] X, double[] Y) Inputs(bool single, bool binary)
@@ -209,6 +210,9 @@ public class SimdMathTests
         };
         for (double v = -100; v <= 100; v += 0.0731) values.Add(v);
         for (double e = -300; e <= 300; e += 1.37) values.Add(Math.Pow(10, e) * 1.234567);
+        var random = new Random(12);
+        for (int i = 0; i < 4000; i++)
+            values.Add(Math.Pow(10, (random.NextDouble() * 2 - 1) * (single ? 40 : 310)) * (random.NextDouble() + 0.5));
         var all = values.Concat(values.Select(v => -v)).Select(v => single ? (float)v : v).Append(double.NaN).ToArray();
         if (!binary)
             return (all, new double[all.Length]);
