@@ -111,6 +111,55 @@ public class LinearScanTests
         Assert.True(Math.Abs(left - right) <= 1e-10 * Math.Abs(left) + 1e-12, $"{left} vs {right}");
     }
 
+    /// <summary>
+    /// The contract with the caller: for L = &lt;local, s&gt;, dL/da_t = g_t ⊙ s_{t-1} and dL/db_t = g_t, checked by
+    /// central differences at entries on both sides of chunk boundaries and at the first and last steps.
+    /// </summary>
+    [Theory]
+    [InlineData(4100, 17)]
+    [InlineData(40, 3)]
+    public void Gradients_formed_from_the_scans_match_finite_differences(int steps, int width)
+    {
+        var (a, b, s0, local) = Operands(steps, width, seed: 21);
+        var scan = new LinearScan<double>();
+        var states = new double[steps * width];
+        var grads = new double[steps * width];
+        var grad0 = new double[width];
+        scan.Forward(steps, width, a, b, s0, states);
+        scan.Backward(steps, width, a, local, grads, grad0);
+        double Loss()
+        {
+            var s = new double[steps * width];
+            scan.Forward(steps, width, a, b, s0, s);
+            return Dot(local, s);
+        }
+        int chunks = LinearScanPlan.Chunks(steps, width);
+        var times = new List<int> { 0, 1, steps - 2, steps - 1 };
+        for (int k = 1; k < chunks; k++)
+        {
+            int start = LinearScanPlan.ChunkStart(k, chunks, steps);
+            times.AddRange([start - 1, start]);
+        }
+        const double h = 1e-6;
+        foreach (int t in times)
+        {
+            int j = (t * 7 + 3) % width, i = t * width + j;
+            double previous = t == 0 ? s0[j] : states[i - width];
+            foreach (var (values, analytic, name) in new[] { (a, grads[i] * previous, "a"), (b, grads[i], "b") })
+            {
+                double keep = values[i];
+                values[i] = keep + h;
+                double up = Loss();
+                values[i] = keep - h;
+                double down = Loss();
+                values[i] = keep;
+                double numeric = (up - down) / (2 * h);
+                Assert.True(Math.Abs(numeric - analytic) <= 1e-6 * Math.Max(1, Math.Abs(analytic)),
+                    $"d{name}[{t}, {j}]: numeric {numeric}, from the scans {analytic}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(2048, 512)]
     [InlineData(4100, 17)]
