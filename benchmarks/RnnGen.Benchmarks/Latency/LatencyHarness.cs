@@ -27,6 +27,7 @@ public static class LatencyHarness
         if (configs.Length == 0)
             throw new ArgumentException($"No configuration named {string.Join(", ", names)}; the choices are {string.Join(", ", DefaultConfigs)}.");
         string? torchScript = noTorch ? null : FindScript();
+        if (ArgValue(args, "--threads", 0) is > 0 and int maxThreads) Parallelism.MaxThreads = maxThreads;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Batch-1 greedy generation, µs per token: median of {runs} runs of {tokens} tokens after warm-up; RnnGen threads {Parallelism.MaxThreads}, {Environment.ProcessorCount} cores."));
@@ -206,7 +207,7 @@ public static class LatencyHarness
         var names = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] is "--tokens" or "--runs" or "--precision") { i++; continue; }
+            if (args[i] is "--tokens" or "--runs" or "--precision" or "--threads") { i++; continue; }
             if (!args[i].StartsWith("--")) names.Add(args[i]);
         }
         return names;
