@@ -11,6 +11,14 @@ using RnnGen.Benchmarks;
 // same run.
 // `-- dataparallel [config...] --threads T [--distributed] [--compute] [--repeats N] [--windows W]`: data-parallel
 // training throughput under mpirun, all-reduce times, compute per step at smaller per-rank batches.
+// `-- latency [gru-512|lstm-512x2|word-lstm...] [--precision fp32,bf16,int8] [--tokens N] [--runs N] [--threads N] [--no-onnx] [--no-torch]`:
+// batch-1 µs per token of the Stepper, a session per precision (on --threads, default all) and ONNX Runtime (1 and 2
+// threads) in one process, and ../torch_latency.py (1 and 2 threads).
+if (args.Length > 0 && args[0] == "latency")
+{
+    RnnGen.Benchmarks.Latency.LatencyHarness.Run(args.Skip(1).ToArray());
+    return;
+}
 if (args.Length > 0 && args[0] == "dataparallel")
 {
     DataParallelHarness.Run(args.Skip(1).ToArray());

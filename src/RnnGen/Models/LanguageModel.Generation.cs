@@ -2,6 +2,10 @@ namespace RnnGen.Models;
 
 public abstract partial class LanguageModel
 {
+    /// <summary>
+    /// Continues <paramref name="prompt"/> with <paramref name="length"/> tokens drawn by a <see cref="Sampler"/> (an empty
+    /// prompt starts from token 0), on a batch-1 <see cref="LanguageModelSession"/>: dropout off, the same seed the same text.
+    /// </summary>
     public string Generate(Vocabulary vocab, string prompt, int length, float temperature = 1, int topK = 0, float topP = 1, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(vocab);
@@ -12,36 +16,39 @@ public abstract partial class LanguageModel
         using var _ = Caller.Enter();
         var sampler = new Sampler(temperature, topK, topP, seed);
         var ids = prompt.Length == 0 ? [0] : vocab.Encode(prompt);
+        if (ids.Length == 0) ids = [0]; // a prompt that encodes to nothing starts as an empty one
         var generated = new int[length];
-        var stepper = new Stepper(this);
-        var logits = stepper.Prime(ids);
+        using var session = CreateSession(1);
+        var logits = new float[VocabSize];
+        Span<int> token = stackalloc int[1];
+        foreach (int id in ids)
+        {
+            token[0] = id;
+            session.Step(token, logits);
+        }
         for (int i = 0; i < length; i++)
         {
-            int next = sampler.Sample(logits);
-            generated[i] = next;
-            logits = stepper.Step(next);
+            generated[i] = token[0] = sampler.Sample(logits);
+            session.Step(token, logits);
         }
         return prompt + vocab.Decode(generated);
     }
 
-    /// <summary>Runs the model one token at a time on a single row, keeping its state: generation (no dropout).</summary>
+    /// <summary>
+    /// Runs the model one token at a time on a single row, keeping its state: generation (no dropout). A thin wrapper over
+    /// a batch-1 <see cref="LanguageModelSession"/>, which also serves many rows and many threads at once.
+    /// </summary>
     public sealed class Stepper
     {
-        private readonly LanguageModelNetwork<float> _network;
-        private readonly float[][] _states, _next, _buffers;
-        private readonly float[] _input, _logits;
-        private readonly CellTape<float> _tape = new();
+        private readonly LanguageModelSession _session;
+        private readonly int[] _token = new int[1];
+        private readonly float[] _logits;
 
         public Stepper(LanguageModel model)
         {
             ArgumentNullException.ThrowIfNull(model);
-            _network = model._network;
-            var layers = _network.Rnn.Layers;
-            _states = layers.Select(l => new float[l.Forward.StateCount * l.Forward.HiddenSize]).ToArray();
-            _next = layers.Select(l => new float[l.Forward.StateCount * l.Forward.HiddenSize]).ToArray();
-            _buffers = layers.Select(l => new float[l.Forward.HiddenSize]).ToArray();
-            _input = new float[_network.Embedding.Width];
-            _logits = new float[_network.VocabSize];
+            _session = model.CreateSession(1);
+            _logits = new float[model.VocabSize];
         }
 
         /// <summary>Feeds the prompt's tokens and returns the logits after the last one.</summary>
@@ -52,26 +59,12 @@ public abstract partial class LanguageModel
             return logits;
         }
 
-        /// <summary>Feeds one token; returns the logits of the next.</summary>
+        /// <summary>Feeds one token; returns the logits of the next (valid until the next call).</summary>
         public ReadOnlySpan<float> Step(int id)
         {
-            var n = _network;
-            var store = n.Parameters;
-            int E = n.Embedding.Width, V = n.VocabSize;
-            if ((uint)id >= (uint)V) throw new ArgumentOutOfRangeException(nameof(id), id, "Token id outside the vocabulary.");
-            store.Value(n.Embedding.Weight).Slice(id * E, E).CopyTo(_input);
-            ReadOnlySpan<float> x = _input;
-            var layers = n.Rnn.Layers;
-            for (int k = 0; k < layers.Count; k++)
-            {
-                var cell = layers[k].Forward;
-                cell.Forward(store.Value(n.Rnn.ForwardOffset(k), cell.ParameterCount), x, _states[k], _buffers[k], _next[k], _tape, 1, 1);
-                (_states[k], _next[k]) = (_next[k], _states[k]);
-                x = _buffers[k];
-            }
-            int top = n.Output.Inputs;
-            store.Value(n.Output.Bias!).CopyTo(_logits);
-            Gemm.Multiply(false, true, 1, V, top, x, top, store.Value(n.Output.Weight), top, _logits, V, accumulate: true);
+            if ((uint)id >= (uint)_logits.Length) throw new ArgumentOutOfRangeException(nameof(id), id, "Token id outside the vocabulary.");
+            _token[0] = id;
+            _session.Step(_token, _logits);
             return _logits;
         }
     }

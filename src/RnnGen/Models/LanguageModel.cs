@@ -62,6 +62,25 @@ public abstract partial class LanguageModel : ILanguageModel
         return new(batchSize, _network.Rnn.Layers.Select(l => l.Forward));
     }
 
+    /// <summary>
+    /// A streaming inference session over this model for <paramref name="batchSize"/> rows, each advanced one token per
+    /// <see cref="LanguageModelSession.Step"/>, its state kept in between (see <see cref="LanguageModelSession"/>). Many
+    /// sessions over one model may run on different threads at once; each owns its cells and buffers and reads this
+    /// model's parameters live, so none may run while the model trains or loads.
+    /// </summary>
+    /// <param name="batchSize">The number of rows (independent sequences) every step advances.</param>
+    /// <param name="precision">How the session stores the weights it multiplies by; only <see cref="Precision.Float32"/> is available yet.</param>
+    /// <exception cref="NotSupportedException"><paramref name="precision"/> is not implemented yet.</exception>
+    public LanguageModelSession CreateSession(int batchSize, Precision precision = Precision.Float32)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A session needs at least one row.");
+        // A second network built as this one was gives the session cells of its own; its store stays unallocated.
+        var cells = CreateNetwork<float>(VocabSize, _seed);
+        if (cells.Parameters.Length != _network.Parameters.Length)
+            throw new InvalidOperationException($"{GetType().Name} built a network of {cells.Parameters.Length} parameters for a session, but the model holds {_network.Parameters.Length}.");
+        return new LanguageModelSession(_network, cells, batchSize, precision);
+    }
+
     public float ForwardBackward(TokenBatch batch, RecurrentState? state = null) => Run(batch, state, Pass.Gradients);
 
     public float Loss(TokenBatch batch, RecurrentState? state = null) => Run(batch, state, Pass.Loss);
