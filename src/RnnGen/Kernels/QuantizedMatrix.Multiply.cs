@@ -19,6 +19,14 @@ public sealed unsafe partial class QuantizedMatrix
             MultiplyRows(QuantizedPaths.Hardware, px, Columns, batch, py, Rows, firstRow, endRow, accumulate);
     }
 
+    /// <summary>The span form on a chosen path, for tests.</summary>
+    internal void MultiplyRows(QuantizedPath path, ReadOnlySpan<float> x, int batch, Span<float> y, int firstRow, int endRow, bool accumulate = false)
+    {
+        CheckProduct(x.Length, batch, y.Length, firstRow, endRow);
+        fixed (float* px = x, py = y)
+            MultiplyRows(path, px, Columns, batch, py, Rows, firstRow, endRow, accumulate);
+    }
+
     /// <summary>
     /// The pointer form of <see cref="MultiplyRows(ReadOnlySpan{float}, int, Span{float}, int, int, bool)"/>, for the
     /// parts of a <see cref="QuantizedParts"/> region (spans cannot cross threads): x's rows <paramref name="ldx"/>
