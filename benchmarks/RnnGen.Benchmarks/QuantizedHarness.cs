@@ -32,8 +32,8 @@ public static class QuantizedHarness
         string? checkpoint = args.SkipWhile(a => a != "--checkpoint").Skip(1).FirstOrDefault();
         Console.WriteLine($"{Environment.ProcessorCount} cores, Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, {repeats} rounds (medians)");
         Console.WriteLine();
-        Console.WriteLine("| product | threads | Gemm fp32 | Gemm packed fp32 | ours fp32 | bf16 | int8 (int16 x, vpmaddwd) | int8 (weight-only) | int8 / ours fp32 |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| product | threads | Gemm fp32 | Gemm packed fp32 | ours fp32 | bf16 | int8 | int8 / ours fp32 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, rows, columns) in Shapes)
         {
             var w = Uniform(rows * columns, 1 / MathF.Sqrt(columns), 1);
@@ -53,13 +53,11 @@ public static class QuantizedHarness
                     new("packed", fp32Bytes, () => Gemm.Multiply(1, x, columns, packed, y, rows, false)),
                     new("fp32", f32.WeightBytes, () => f32.MultiplyParallel(x, 1, y)),
                     new("bf16", bf16.WeightBytes, () => bf16.MultiplyParallel(x, 1, y)),
-                    new("int8", int8.WeightBytes, () => { QuantizedMatrix.Int8WeightOnly = false; int8.MultiplyParallel(x, 1, y); }),
-                    new("int8a", int8.WeightBytes, () => { QuantizedMatrix.Int8WeightOnly = true; int8.MultiplyParallel(x, 1, y); }),
+                    new("int8", int8.WeightBytes, () => int8.MultiplyParallel(x, 1, y)),
                 ];
                 var micros = Time(configs, threads, repeats);
-                QuantizedMatrix.Int8WeightOnly = false;
                 string Cell(int i) => $"{micros[i]:F1} µs ({configs[i].Bytes / micros[i] / 1000:F1} GB/s)";
-                Console.WriteLine($"| {name} | {threads} | {Cell(0)} | {Cell(1)} | {Cell(2)} | {Cell(3)} | {Cell(4)} | {Cell(5)} | {micros[2] / micros[4]:F2}x |");
+                Console.WriteLine($"| {name} | {threads} | {Cell(0)} | {Cell(1)} | {Cell(2)} | {Cell(3)} | {Cell(4)} | {micros[2] / micros[4]:F2}x |");
             }
         }
         Parallelism.MaxThreads = Environment.ProcessorCount;
@@ -97,8 +95,8 @@ public static class QuantizedHarness
     {
         Console.WriteLine("Relative RMS error against the double product: ||y - y_exact|| / ||y_exact|| over the outputs");
         Console.WriteLine();
-        Console.WriteLine("| weights | x | bf16 | int8 (int16 x) | int8 (weight-only) |");
-        Console.WriteLine("|---|---|---:|---:|---:|");
+        Console.WriteLine("| weights | x | bf16 | int8 |");
+        Console.WriteLine("|---|---|---:|---:|");
         foreach (var (name, rows, columns) in Shapes)
             Report($"{name}, uniform(±1/sqrt({columns}))", "uniform(-1, 1), 8 rows",
                 Uniform(rows * columns, 1 / MathF.Sqrt(columns), 3), rows, columns, Uniform(8 * columns, 1, 4), 8);
@@ -136,12 +134,10 @@ public static class QuantizedHarness
                     sum += (double)w[r * columns + c] * x[b * columns + c];
                 exact[b * rows + r] = sum;
             }
-        double Error(Precision precision, bool weightOnly)
+        double Error(Precision precision)
         {
-            QuantizedMatrix.Int8WeightOnly = weightOnly;
             var y = new float[batch * rows];
             QuantizedMatrix.Create(w, rows, columns, precision).Multiply(x, batch, y);
-            QuantizedMatrix.Int8WeightOnly = false;
             double num = 0, den = 0;
             for (int i = 0; i < y.Length; i++)
             {
@@ -150,7 +146,7 @@ public static class QuantizedHarness
             }
             return Math.Sqrt(num / den);
         }
-        Console.WriteLine($"| {weights} | {input} | {Error(Precision.BFloat16, false):P3} | {Error(Precision.Int8, false):P3} | {Error(Precision.Int8, true):P3} |");
+        Console.WriteLine($"| {weights} | {input} | {Error(Precision.BFloat16):P3} | {Error(Precision.Int8):P3} |");
     }
 
     private static float[] Uniform(int length, float a, int seed)

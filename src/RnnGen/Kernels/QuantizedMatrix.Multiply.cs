@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using RnnGen.Models;
 
 namespace RnnGen.Kernels;
@@ -85,13 +84,8 @@ public sealed unsafe partial class QuantizedMatrix
     /// whole panels inside the range by the 8-row kernel, the rows of a panel cut by the range by the one-row
     /// kernel, which runs the same operations for a row as the panel kernel.
     /// </summary>
-    /// <summary>Temporary: int8 by way (a), weight-only, on the Vector256 path, to compare with way (b) in the benchmark.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static bool Int8WeightOnly { get; set; }
-
     internal void MultiplyRows(QuantizedPath path, float* x, int ldx, int batch, float* y, int ldy, int firstRow, int endRow, bool accumulate)
     {
-        bool weightOnly = Int8WeightOnly && Precision == Precision.Int8 && path == QuantizedPath.Vector256;
         var input = QuantizedInput.ForThread();
         float* sums = stackalloc float[PanelRows];
         for (int b = 0; b < batch; b++)
@@ -103,7 +97,6 @@ public sealed unsafe partial class QuantizedMatrix
             {
                 Precision.Float32 => input.Floats(xb, Columns, PaddedColumns),
                 Precision.BFloat16 => input.BFloat16Pairs(path, xb, Columns, PaddedColumns),
-                _ when weightOnly => input.Floats(xb, Columns, PaddedColumns),
                 _ => input.Int8Codes(xb, Columns, PaddedColumns, out xScale),
             };
             int r = firstRow;
@@ -111,17 +104,14 @@ public sealed unsafe partial class QuantizedMatrix
             {
                 if (r % PanelRows == 0 && r + PanelRows <= endRow)
                 {
-                    if (weightOnly)
-                        QuantizedInt8WeightOnlyKernel.Panel256((sbyte*)ChunkAt(r, 0), Chunks, (float*)prepared, sums);
-                    else
-                        Panel(path, r, prepared, sums);
+                    Panel(path, r, prepared, sums);
                     for (int j = 0; j < PanelRows; j++)
                         Store(yb, r + j, sums[j], xScale, accumulate);
                     r += PanelRows;
                 }
                 else
                 {
-                    Store(yb, r, weightOnly ? QuantizedInt8WeightOnlyKernel.Row256((sbyte*)ChunkAt(r, 0), Chunks, (float*)prepared) : Row(path, r, prepared), xScale, accumulate);
+                    Store(yb, r, Row(path, r, prepared), xScale, accumulate);
                     r++;
                 }
             }
