@@ -19,6 +19,7 @@ internal static unsafe class QuantizedBFloat16Kernel
 
     private const int Chunk = QuantizedMatrix.ChunkColumns;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float RowScalar(uint* w, int chunks, float* x)
     {
         float sum = 0;
@@ -28,6 +29,7 @@ internal static unsafe class QuantizedBFloat16Kernel
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Row256(uint* w, int chunks, float* x)
     {
         var acc = Vector256<float>.Zero;
@@ -36,6 +38,7 @@ internal static unsafe class QuantizedBFloat16Kernel
         return QuantizedFloat32Kernel.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panel256(uint* w, int chunks, float* x, float* sums)
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
@@ -60,6 +63,7 @@ internal static unsafe class QuantizedBFloat16Kernel
         sums[6] = QuantizedFloat32Kernel.Sum(a6); sums[7] = QuantizedFloat32Kernel.Sum(a7);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Row512(uint* w, int chunks, float* x)
     {
         var acc = Vector512<float>.Zero;
@@ -68,6 +72,7 @@ internal static unsafe class QuantizedBFloat16Kernel
         return QuantizedFloat32Kernel.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panel512(uint* w, int chunks, float* x, float* sums)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;

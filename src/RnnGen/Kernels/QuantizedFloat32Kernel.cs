@@ -15,6 +15,7 @@ internal static unsafe class QuantizedFloat32Kernel
 
     private const int Chunk = QuantizedMatrix.ChunkColumns;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float RowScalar(float* w, int chunks, float* x)
     {
         float sum = 0;
@@ -24,6 +25,7 @@ internal static unsafe class QuantizedFloat32Kernel
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Row256(float* w, int chunks, float* x)
     {
         var acc = Vector256<float>.Zero;
@@ -32,6 +34,7 @@ internal static unsafe class QuantizedFloat32Kernel
         return Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panel256(float* w, int chunks, float* x, float* sums)
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
@@ -54,6 +57,7 @@ internal static unsafe class QuantizedFloat32Kernel
         sums[4] = Sum(a4); sums[5] = Sum(a5); sums[6] = Sum(a6); sums[7] = Sum(a7);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Row512(float* w, int chunks, float* x)
     {
         var acc = Vector512<float>.Zero;
@@ -62,6 +66,7 @@ internal static unsafe class QuantizedFloat32Kernel
         return Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panel512(float* w, int chunks, float* x, float* sums)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;

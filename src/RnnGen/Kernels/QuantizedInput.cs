@@ -61,6 +61,7 @@ internal sealed unsafe class QuantizedInput
     /// and that scale in <paramref name="scale"/> (0 when x is all zeros). A non-finite x gives the scale NaN, so that
     /// every output of its row is NaN, as a float product would make it, rather than a silent number.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public short* Int8Codes(float* x, int columns, int paddedColumns, out float scale)
     {
         short* to = ShortBuffer(paddedColumns);
@@ -101,6 +102,7 @@ internal sealed unsafe class QuantizedInput
     private static Vector256<float> Clamp(Vector256<float> v, Vector256<float> hi) =>
         Vector256.Min(Vector256.Max(Vector256.Round(v), -hi), hi);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float MaxAbs(float* x, int columns)
     {
         float max = 0;

@@ -17,6 +17,7 @@ internal static unsafe class QuantizedInt8Kernel
 
     private const int Chunk = QuantizedMatrix.ChunkColumns;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float RowScalar(sbyte* w, int chunks, short* x)
     {
         int sum = 0;
@@ -26,6 +27,7 @@ internal static unsafe class QuantizedInt8Kernel
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Row256(sbyte* w, int chunks, short* x)
     {
         var acc = Vector256<int>.Zero;
@@ -34,6 +36,7 @@ internal static unsafe class QuantizedInt8Kernel
         return Vector256.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panel256(sbyte* w, int chunks, short* x, float* sums)
     {
         Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
@@ -54,6 +57,7 @@ internal static unsafe class QuantizedInt8Kernel
         sums[4] = Vector256.Sum(a4); sums[5] = Vector256.Sum(a5); sums[6] = Vector256.Sum(a6); sums[7] = Vector256.Sum(a7);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Row512(sbyte* w, int chunks, short* x)
     {
         var acc = Vector512<int>.Zero;
@@ -62,6 +66,7 @@ internal static unsafe class QuantizedInt8Kernel
         return Vector512.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panel512(sbyte* w, int chunks, short* x, float* sums)
     {
         Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnGen.Models;
 
 namespace RnnGen.Kernels;
@@ -84,6 +85,8 @@ public sealed unsafe partial class QuantizedMatrix
     /// whole panels inside the range by the 8-row kernel, the rows of a panel cut by the range by the one-row
     /// kernel, which runs the same operations for a row as the panel kernel.
     /// </summary>
+    // Fully optimised at the first call, as the kernels are: a session's first tokens should not run unoptimised loops.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void MultiplyRows(QuantizedPath path, float* x, int ldx, int batch, float* y, int ldy, int firstRow, int endRow, bool accumulate)
     {
         var input = QuantizedInput.ForThread();
