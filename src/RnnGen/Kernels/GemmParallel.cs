@@ -66,6 +66,91 @@ internal static class GemmParallel
     }
 
     /// <summary>
+    /// Runs body(0) .. body(parts - 1) with part p bound to participant p (0: the caller; p: worker p); the pool
+    /// must be held. Repeated jobs of the same parts thus give each thread the same part, so the data that part
+    /// reads (a block of weights) stays in that thread's core's cache from one call to the next. The caller runs
+    /// part 0, then takes any part whose worker has not started it yet (a worker the OS has not scheduled): the
+    /// results are the same either way, only that call loses the cache.
+    /// </summary>
+    public static void RunBound(int parts, Action<int> body)
+    {
+        if (parts > MaxBoundParts)
+            throw new ArgumentOutOfRangeException(nameof(parts), parts, $"At most {MaxBoundParts} bound parts.");
+        JobsRun++;
+        EnsureWorkers(parts - 1);
+        EnsureBoundClaims(parts);
+        s_body = body;
+        s_error = null;
+        Volatile.Write(ref s_pending, parts - 1);
+        long job = ++s_boundJobs;
+        // Published last: a claim made against it also sees the body above.
+        Interlocked.Exchange(ref s_bound, job << 16 | (uint)parts);
+        for (int w = 0; w < parts - 1; w++)
+            s_workers[w].Wake.Release();
+        try
+        {
+            body(0);
+            for (int part = 1; part < parts; part++)
+            {
+                if (!TryClaimBound(part, job))
+                    continue;
+                try { body(part); }
+                finally { Interlocked.Decrement(ref s_pending); }
+            }
+        }
+        finally
+        {
+            // As in Run: the workers hold pointers into the caller's pinned operands.
+            SpinWait spin = default;
+            while (Volatile.Read(ref s_pending) != 0)
+                spin.SpinOnce(sleep1Threshold: -1);
+        }
+        if (s_error is { } error)
+            ExceptionDispatchInfo.Throw(error);
+    }
+
+    /// <summary>The most parts of a bound job: the low 16 bits of <see cref="s_bound"/>.</summary>
+    internal const int MaxBoundParts = ushort.MaxValue;
+
+    /// <summary>Bound jobs started so far (under the lock): the number of the current one.</summary>
+    private static long s_boundJobs;
+
+    /// <summary>The current bound job: its number in the high 48 bits, its parts in the low 16.</summary>
+    private static long s_bound;
+
+    /// <summary>
+    /// Per part, the number of the last bound job in which it was claimed. Job numbers only grow, so a claim is
+    /// a compare-exchange from a smaller number to the job's: a worker that wakes late, with the number of a job
+    /// already finished (all its parts claimed), always fails, and can never run a part of a later job twice.
+    /// </summary>
+    private static long[] s_boundClaims = [];
+
+    private static void EnsureBoundClaims(int parts)
+    {
+        if (s_boundClaims.Length >= parts)
+            return;
+        // Between jobs (the lock is held and the last job finished), so every copied number is final.
+        var claims = new long[parts];
+        Array.Copy(s_boundClaims, claims, s_boundClaims.Length);
+        Volatile.Write(ref s_boundClaims, claims);
+    }
+
+    private static bool TryClaimBound(int part, long job)
+    {
+        ref long claim = ref Volatile.Read(ref s_boundClaims)[part];
+        long last = Volatile.Read(ref claim);
+        return last < job && Interlocked.CompareExchange(ref claim, job, last) == last;
+    }
+
+    /// <summary>Claims the worker's own part of the current bound job, if it has one that nobody took yet.</summary>
+    private static bool TryClaimOwnBound(int participant)
+    {
+        long bound = Volatile.Read(ref s_bound);
+        int parts = (int)(bound & 0xFFFF);
+        return participant < parts && TryClaimBound(participant, bound >> 16);
+    }
+
+    /// <summary>
     /// The parts of the current job in the high half, the next unclaimed part in the low half: a claim is one
     /// compare-exchange against both, so a worker that wakes late (after its job was finished by the caller)
     /// can never run a part of a later job twice.
@@ -140,22 +225,27 @@ internal static class GemmParallel
                 while (Wake.CurrentCount == 0 && Stopwatch.GetTimestamp() < until)
                     Thread.SpinWait(8);
                 Wake.Wait();
+                if (TryClaimOwnBound(_number))
+                    RunPart(_number);
                 while (TryClaim(_number, out int part))
-                {
-                    try
-                    {
-                        s_body!(part);
-                    }
-                    catch (Exception e)
-                    {
-                        s_error = e;
-                    }
-                    finally
-                    {
-                        Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-                        Interlocked.Decrement(ref s_pending);
-                    }
-                }
+                    RunPart(part);
+            }
+        }
+
+        private void RunPart(int part)
+        {
+            try
+            {
+                s_body!(part);
+            }
+            catch (Exception e)
+            {
+                s_error = e;
+            }
+            finally
+            {
+                Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                Interlocked.Decrement(ref s_pending);
             }
         }
     }
