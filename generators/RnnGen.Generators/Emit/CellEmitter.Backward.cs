@@ -231,8 +231,8 @@ internal sealed partial class CellEmitter
             body.Add($"var d_{_names[id]} = {body.AdjointSeed(id)};");
 
         var leafTargets = new List<int>();
-        // LayerNorm's contribution to its input is made in the input's own segment (see AdjointSeed).
-        var contributions = _plan.Contributions.Where(c => segment.Nodes.Contains(c.From) && c.Term.Kind != TermKind.NormInput).ToList();
+        // A contribution that reads means of its node's adjoint row is made in its operand's own segment (see AdjointSeed).
+        var contributions = _plan.Contributions.Where(c => segment.Nodes.Contains(c.From) && !Operations.OperationTable.ReadsAdjointRow(c.Term, _nodes)).ToList();
         foreach (int id in segment.Nodes.Reverse())
         {
             var node = _nodes[id];

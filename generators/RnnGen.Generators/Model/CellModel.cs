@@ -3,7 +3,10 @@ using RnnGen.Generators.Diagnostics;
 
 namespace RnnGen.Generators.Model;
 
-/// <summary>The operations of the cell IR. Leaves read a value that exists before a step's elementwise math runs.</summary>
+/// <summary>
+/// The operations of the cell IR. Leaves read a value that exists before a step's elementwise math runs. What each
+/// one means, folds to, differentiates to and is emitted as is its entry in <c>Operations/OperationTable</c>.
+/// </summary>
 internal enum NodeKind
 {
     // Leaves
@@ -19,6 +22,9 @@ internal enum NodeKind
     LayerNorm,  // LayerNorm(A) with gain Param and bias Param2: a reduction over the row
     Identity,   // a copy: materialises a leaf where an elementwise value is required
     Output,     // the next value of state StateIndex
+
+    // Functions that only derivative terms use, never a node of a cell
+    Positive,   // 1 where A is positive, else 0
 }
 
 /// <summary>The size class of a value: sizes are symbolic, since a cell is used at any input and hidden size.</summary>
