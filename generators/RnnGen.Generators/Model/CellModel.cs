@@ -77,7 +77,22 @@ internal sealed record CellModel(
     : ISourceDeclared
 {
     public string FullName => string.Join(".", new[] { Namespace }.Concat(ContainingTypes).Concat(new[] { TypeName }).Where(n => !string.IsNullOrEmpty(n)));
+
+    /// <summary>
+    /// The cell with every source position dropped: what the stages after the shape check see, so that an edit that
+    /// only moves the cell's lines leaves their inputs equal and their outputs cached. Diagnostics from those stages
+    /// name the cell's <see cref="FullName"/>, and the output step places them (<see cref="DeclarationPlace"/>).
+    /// </summary>
+    public CellModel WithoutPositions() => this with
+    {
+        Nodes = Nodes.Select(n => n.Location is null ? n : n with { Location = null }).ToEquatableArray(),
+        Parameters = Parameters.Select(p => p.Location is null ? p : p with { Location = null }).ToEquatableArray(),
+        Location = null,
+    };
 }
+
+/// <summary>Where a declaration is in the source, by its full name: kept apart from the positionless stages.</summary>
+internal sealed record DeclarationPlace(string Declaration, LocationInfo? Location);
 
 /// <summary>The result of one pipeline stage: a value (absent when an error stops the cell) and the diagnostics so far.</summary>
 internal sealed record StageResult<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnostics) where T : class;
