@@ -45,7 +45,7 @@ internal sealed partial class CellEmitter
         public bool Inlined(int id)
         {
             var n = _e._nodes[id];
-            if (_backward || n.Name is not null || n.Kind is NodeKind.Output or NodeKind.LayerNorm || _e._plan.Saved[id]) return false;
+            if (_backward || n.Name is not null || n.Kind is NodeKind.Output || Operations.OperationTable.Of(n.Kind).IsRowwise || _e._plan.Saved[id]) return false;
             var consumers = _e._nodes.Where(c => c.A == id || c.B == id).ToList();
             return consumers.Count == 1 && consumers[0].A != consumers[0].B && consumers[0].Kind != NodeKind.MatVec && IsLocal(consumers[0].Id);
         }
@@ -107,8 +107,8 @@ internal sealed partial class CellEmitter
         {
             string y = _e._names[node];
             string local = $"_{name.ToLowerInvariant()}_{y}";
-            bool backward = Operations.OperationTable.Of(_e._nodes[node].Kind).Statistics.First(s => s.Name == name).Backward;
-            _prologue.Add($"var {local} = TV.Splat(_f.{name}_{y}{(backward ? "" : "[_row]")});");
+            var statistic = Operations.OperationTable.Of(_e._nodes[node].Kind).Statistics.First(s => s.Name == name);
+            _prologue.Add($"var {local} = TV.Splat({OperationText.StatisticField("_f", statistic, y, "_row")});");
             return local;
         }
 

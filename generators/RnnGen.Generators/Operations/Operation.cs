@@ -66,6 +66,14 @@ internal sealed class Operation
     public bool Associative { get; init; }
     public Derivative[] Derivatives { get; init; } = Array.Empty<Derivative>();
     public RowStatistic[] Statistics { get; init; } = Array.Empty<RowStatistic>();
+    /// <summary>The runtime call that computes the forward statistics of one row before the node's segment runs:
+    /// {A} is the operand's saved row, a statistic's name its place in the frame.</summary>
+    public string? ForwardKernel { get; init; }
+    /// <summary>The runtime call that computes the backward statistics of one row before the operand's segment runs
+    /// backward: also {Adjoint}, the node's adjoint row, and {Param0}, {Param1}, its parameters.</summary>
+    public string? BackwardKernel { get; init; }
+    /// <summary>Whether the operation reduces over the row: it starts a segment of its pass (Planning/Planner).</summary>
+    public bool IsRowwise => Statistics.Length > 0;
     /// <summary>The member of RnnGen.Onnx.CellOp the step graph names it by; null for an operation added after that
     /// enum was fixed, which is written <c>CellOp.Elementwise</c> and is exported from <see cref="Onnx"/> alone.</summary>
     public string? CellOp { get; init; }

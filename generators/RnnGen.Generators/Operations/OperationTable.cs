@@ -86,6 +86,8 @@ internal static class OperationTable
                 new RowStatistic("M1", Backward: true, Mean(Adj * Param(0))),
                 new RowStatistic("M2", Backward: true, Mean(Adj * Param(0) * NormHat)),
             },
+            ForwardKernel = "global::RnnGen.Kernels.RowNorm.Statistics<T>({A}, out {Mean}, out {Rstd})",
+            BackwardKernel = "global::RnnGen.Kernels.RowNorm.BackwardSums<T>({Adjoint}, {Param0}, {A}, {Mean}, {Rstd}, out {M1}, out {M2})",
             Derivatives = new[]
             {
                 ToParameter(0, Adj * (Operand(0) - Stat("Mean")) * Stat("Rstd")),
