@@ -43,8 +43,7 @@ internal sealed record Term(TermKind Kind, int Id = -1, double Number = 0, NodeK
     /// <summary>The mean over the row of a term.</summary>
     public static Term Mean(Term a) => new(TermKind.RowMean, A: a);
 
-    /// <summary>Whether the term reads a row statistic computed from the adjoint (<paramref name="backward"/>), which is
-    /// known only after the adjoints of the whole row are.</summary>
+    /// <summary>Whether this term or any term inside it satisfies <paramref name="predicate"/>.</summary>
     public bool Reads(System.Func<Term, bool> predicate) =>
         predicate(this) || (A?.Reads(predicate) ?? false) || (B?.Reads(predicate) ?? false);
 
