@@ -14,7 +14,8 @@ namespace RnnGen.Generators;
 /// <summary>
 /// Wires the cell pipeline: discover [RecurrentCell] classes, parse each Step method into the IR,
 /// check shapes, differentiate, plan and emit. Every stage is a pure function of the previous one's
-/// value-equatable result, so an edit elsewhere leaves a cell's stages cached.
+/// value-equatable result, so an edit elsewhere leaves a cell's stages cached; and the stages after the
+/// shape check see no source positions, so an edit that only moves a cell's lines leaves them cached too.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class RecurrentCellGenerator : IIncrementalGenerator
@@ -31,7 +32,17 @@ public sealed class RecurrentCellGenerator : IIncrementalGenerator
             .Select(static (p, _) => ShapeChecker.Check(p))
             .WithTrackingName(TrackingNames.Check);
 
-        var gradients = checkedCells
+        // Parsing and the shape check are the stages that see source positions: their diagnostics are reported here,
+        // and the later stages get the cell without positions, so that moving its lines leaves them cached.
+        context.ReportDiagnostics(checkedCells);
+        var places = checkedCells
+            .Where(static c => c.Value is not null)
+            .Select(static (c, _) => new DeclarationPlace(c.Value!.FullName, c.Value.Location));
+        var cells = checkedCells
+            .Select(static (c, _) => new StageResult<CellModel>(c.Value?.WithoutPositions(), EquatableArray<DiagnosticInfo>.Empty))
+            .WithTrackingName(TrackingNames.DropPositions);
+
+        var gradients = cells
             .Select(static (c, _) => Stage.Run(c, static cell => Differentiator.Differentiate(Normalizer.Normalize(cell))))
             .WithTrackingName(TrackingNames.Differentiate);
 
@@ -43,7 +54,7 @@ public sealed class RecurrentCellGenerator : IIncrementalGenerator
             .Select(static (p, _) => Stage.Run(p, static plan => new GeneratedSource(GeneratorOutput.HintName(plan.Cell.Namespace, plan.Cell.ContainingTypes, plan.Cell.TypeName), CellEmitter.Emit(plan))))
             .WithTrackingName(TrackingNames.Emit);
 
-        context.AddGenerated(sources);
+        context.AddGenerated(sources, places);
 
         // The step as data for the ONNX export, a file of its own; the plan's diagnostics were reported with the passes.
         var graphs = plans
@@ -54,14 +65,18 @@ public sealed class RecurrentCellGenerator : IIncrementalGenerator
                     : null!))
             .WithTrackingName(TrackingNames.EmitGraph);
 
-        context.AddGenerated(graphs);
+        context.AddGenerated(graphs, places);
     }
 }
 
 /// <summary>The text of one generated file.</summary>
 internal sealed record GeneratedSource(string HintName, string Text);
 
-/// <summary>Runs one stage; an unexpected exception becomes diagnostic RNNG011 on the cell instead of a bare CS8785.</summary>
+/// <summary>
+/// Runs one stage; an unexpected exception becomes diagnostic RNNG011 on the declaration instead of a bare CS8785. A
+/// value without a source position (a cell past the shape check) gets the diagnostic by name, and the output step
+/// places it (<see cref="GeneratorOutput.AddGenerated(IncrementalGeneratorInitializationContext, IncrementalValuesProvider{StageResult{GeneratedSource}}, IncrementalValuesProvider{DeclarationPlace})"/>).
+/// </summary>
 internal static class Stage
 {
     public static StageResult<TOut> Run<TIn, TOut>(StageResult<TIn> input, Func<TIn, TOut> stage)
@@ -74,19 +89,23 @@ internal static class Stage
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var (name, location) = Describe(input.Value);
+            var (name, location, declaration) = Describe(input.Value);
             var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>(input.Diagnostics)
             {
-                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, e.GetType().Name + ": " + e.Message),
+                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, e.GetType().Name + ": " + e.Message)
+                    with { Declaration = location is null ? declaration : null },
             };
             return new StageResult<TOut>(null, diagnostics.ToEquatableArray());
         }
     }
 
-    private static (string Name, LocationInfo? Location) Describe(object value) => value switch
+    private static (string Name, LocationInfo? Location, string? Declaration) Describe(object value) => value switch
     {
-        ISourceDeclared d => (d.TypeName, d.Location),
-        _ => ("?", null),
+        CellModel c => (c.TypeName, c.Location, c.FullName),
+        CellGradient g => (g.TypeName, g.Location, g.Cell.FullName),
+        CellPlan p => (p.TypeName, p.Location, p.Cell.FullName),
+        ISourceDeclared d => (d.TypeName, d.Location, null),
+        _ => ("?", null, null),
     };
 }
 
@@ -95,6 +114,8 @@ public static class TrackingNames
 {
     public const string Parse = nameof(Parse);
     public const string Check = nameof(Check);
+    /// <summary>The checked cell without source positions: unchanged by an edit that only moves the cell's lines.</summary>
+    public const string DropPositions = nameof(DropPositions);
     public const string Differentiate = nameof(Differentiate);
     public const string Plan = nameof(Plan);
     public const string Emit = nameof(Emit);

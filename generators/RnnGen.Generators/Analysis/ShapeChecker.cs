@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Model;
+using RnnGen.Generators.Operations;
 
 namespace RnnGen.Generators.Analysis;
 
@@ -65,23 +66,6 @@ internal static class ShapeChecker
                     }
                     break;
                 }
-                case NodeKind.Add or NodeKind.Subtract or NodeKind.Multiply:
-                {
-                    Size a = sizes[node.A], b = sizes[node.B];
-                    if (a != Size.Scalar && b != Size.Scalar && a != b)
-                        Fail(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, node.Location, Text(node, cell), Name(a), Name(b)));
-                    sizes[node.Id] = a == Size.Scalar ? b : a;
-                    CheckInput(node.A);
-                    CheckInput(node.B);
-                    break;
-                }
-                case NodeKind.LayerNorm:
-                    used[node.Param] = used[node.Param2] = true;
-                    parameters[node.Param] = parameters[node.Param] with { IsGain = true };
-                    parameters[node.Param2] = parameters[node.Param2] with { IsNormBias = true };
-                    sizes[node.Id] = sizes[node.A];
-                    CheckInput(node.A);
-                    break;
                 case NodeKind.Output:
                     sizes[node.Id] = sizes[node.A];
                     if (sizes[node.A] != Size.Hidden)
@@ -89,10 +73,24 @@ internal static class ShapeChecker
                     else
                         CheckInput(node.A);
                     break;
-                default: // unary elementwise
-                    sizes[node.Id] = sizes[node.A];
+                default: // elementwise: a scalar operand broadcasts, two vectors must have one size
+                {
+                    var op = OperationTable.Of(node.Kind);
+                    Size a = sizes[node.A], b = op.Arity > 1 ? sizes[node.B] : a;
+                    if (a != Size.Scalar && b != Size.Scalar && a != b)
+                        Fail(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, node.Location, Text(node, cell), Name(a), Name(b)));
+                    sizes[node.Id] = a == Size.Scalar ? b : a;
+                    for (int k = 0; k < op.Parameters; k++)
+                    {
+                        int p = k == 0 ? node.Param : node.Param2;
+                        used[p] = true;
+                        // How a parameter of an operation starts: LayerNorm's gain at one, its bias at zero.
+                        parameters[p] = op.ParameterInit[k] == 1 ? parameters[p] with { IsGain = true } : parameters[p] with { IsNormBias = true };
+                    }
                     CheckInput(node.A);
+                    if (op.Arity > 1) CheckInput(node.B);
                     break;
+                }
             }
 
             void CheckInput(int operand)

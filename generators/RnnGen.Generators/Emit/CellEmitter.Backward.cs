@@ -197,7 +197,8 @@ internal sealed partial class CellEmitter
                     {
                         var n = _nodes[norm];
                         string y = _names[norm];
-                        _w.Line($"{Kernels}.RowNorm.BackwardSums<T>(f.{Slot(norm)}.Slice(b * H, H), f.{Field(n.Param)}, f.{Saved(n.A)}.Slice((t * batch + b) * H, H), f.Mean_{y}[t * batch + b], f.Rstd_{y}[t * batch + b], out f.M1_{y}, out f.M2_{y});");
+                        _w.Line(OperationText.RowKernel(Operations.OperationTable.Of(n.Kind).BackwardKernel!, n, y, "t * batch + b",
+                            $"f.{Saved(n.A)}.Slice((t * batch + b) * H, H)", $"f.{Slot(norm)}.Slice(b * H, H)", p => $"f.{Field(p)}"));
                     }
                 }
                 _w.Line($"BackwardPass{p}Segment{s}<T, TV>(ref f, b, 0, vectorEnd);");
@@ -231,12 +232,12 @@ internal sealed partial class CellEmitter
             body.Add($"var d_{_names[id]} = {body.AdjointSeed(id)};");
 
         var leafTargets = new List<int>();
-        // LayerNorm's contribution to its input is made in the input's own segment (see AdjointSeed).
-        var contributions = _plan.Contributions.Where(c => segment.Nodes.Contains(c.From) && c.Term.Kind != TermKind.NormInput).ToList();
+        // A contribution that reads means of its node's adjoint row is made in its operand's own segment (see AdjointSeed).
+        var contributions = _plan.Contributions.Where(c => segment.Nodes.Contains(c.From) && !Operations.OperationTable.ReadsAdjointRow(c.Term, _nodes)).ToList();
         foreach (int id in segment.Nodes.Reverse())
         {
             var node = _nodes[id];
-            if (node.Kind == NodeKind.LayerNorm)
+            if (Operations.OperationTable.Of(node.Kind).IsRowwise)
                 body.Add($"TV.Store(_f.{Slot(id)}, _b * _H + _j, d_{_names[id]}); // read by the segment before, with its row means");
             var mine = contributions.Where(c => c.From == id).ToList();
             if (mine.Count == 0) continue;

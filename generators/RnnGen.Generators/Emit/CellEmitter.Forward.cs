@@ -117,7 +117,8 @@ internal sealed partial class CellEmitter
                 foreach (int norm in segment.Norms)
                 {
                     var n = _nodes[norm];
-                    _w.Line($"{Kernels}.RowNorm.Statistics<T>(f.{Saved(n.A)}.Slice((t * batch + b) * H, H), out f.Mean_{_names[norm]}[t * batch + b], out f.Rstd_{_names[norm]}[t * batch + b]);");
+                    _w.Line(OperationText.RowKernel(Operations.OperationTable.Of(n.Kind).ForwardKernel!, n, _names[norm], "t * batch + b",
+                        $"f.{Saved(n.A)}.Slice((t * batch + b) * H, H)", "", p => $"f.{Field(p)}"));
                 }
                 _w.Line($"ForwardPass{p}Segment{segment.Index}<T, TV>(ref f, b, 0, vectorEnd);");
                 _w.Line($"ForwardPass{p}Segment{segment.Index}<T, {Kernels}.Scalar<T>>(ref f, b, vectorEnd, H);");

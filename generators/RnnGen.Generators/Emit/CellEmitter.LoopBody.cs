@@ -45,7 +45,7 @@ internal sealed partial class CellEmitter
         public bool Inlined(int id)
         {
             var n = _e._nodes[id];
-            if (_backward || n.Name is not null || n.Kind is NodeKind.Output or NodeKind.LayerNorm || _e._plan.Saved[id]) return false;
+            if (_backward || n.Name is not null || n.Kind is NodeKind.Output || Operations.OperationTable.Of(n.Kind).IsRowwise || _e._plan.Saved[id]) return false;
             var consumers = _e._nodes.Where(c => c.A == id || c.B == id).ToList();
             return consumers.Count == 1 && consumers[0].A != consumers[0].B && consumers[0].Kind != NodeKind.MatVec && IsLocal(consumers[0].Id);
         }
@@ -69,7 +69,7 @@ internal sealed partial class CellEmitter
         public string Value(int id)
         {
             var n = _e._nodes[id];
-            if (n.Kind == NodeKind.Constant) return $"TV.Constant({ExpressionText.Number(n.Value)})";
+            if (n.Kind == NodeKind.Constant) return OperationText.Constant(n.Value);
             if (IsLocal(id)) return Inlined(id) ? "(" + Expression(id) + ")" : _e._names[id];
             if (_loaded.Add(id)) _loads.Add($"var {_e._names[id]} = {Load(n)};");
             return _e._names[id];
@@ -96,44 +96,20 @@ internal sealed partial class CellEmitter
         public string Expression(int id)
         {
             var n = _e._nodes[id];
-            string A() => Value(n.A);
-            string B() => Value(n.B);
-            switch (n.Kind)
-            {
-                case NodeKind.Add: return $"{A()} + {B()}";
-                case NodeKind.Subtract: return $"{A()} - {B()}";
-                case NodeKind.Multiply: return $"{A()} * {B()}";
-                case NodeKind.Negate: return $"-{A()}";
-                case NodeKind.Sigmoid: return $"TV.Sigmoid({Strip(A())})";
-                case NodeKind.Tanh: return $"TV.Tanh({Strip(A())})";
-                case NodeKind.Relu: return $"TV.Relu({Strip(A())})";
-                case NodeKind.Exp: return $"TV.Exp({Strip(A())})";
-                case NodeKind.Identity:
-                case NodeKind.Output: return Strip(A());
-                case NodeKind.LayerNorm:
-                {
-                    string y = _e._names[id];
-                    _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
-                    _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
-                    return $"({A()} - _mean_{y}) * _rstd_{y} * {ParamValue(n.Param)} + {ParamValue(n.Param2)}";
-                }
-                default:
-                    return Value(id);
-            }
+            return n.IsElementwise ? OperationText.Forward(n, Context(() => throw new System.InvalidOperationException("a forward value reads no adjoint"))) : Value(id);
         }
 
-        private static string Strip(string text) => text.Length > 1 && text[0] == '(' && text[text.Length - 1] == ')' && Balanced(text) ? text.Substring(1, text.Length - 2) : text;
+        private TermContext Context(System.Func<string> adjoint) => new(Value, adjoint, ParamValue, Statistic);
 
-        private static bool Balanced(string text)
+        /// <summary>A row statistic of a node, splat once per row: a forward one is saved per step and row, a backward one
+        /// was just computed for this row.</summary>
+        private string Statistic(int node, string name)
         {
-            int depth = 0;
-            for (int i = 0; i < text.Length; i++)
-            {
-                if (text[i] == '(') depth++;
-                else if (text[i] == ')') depth--;
-                if (depth == 0 && i < text.Length - 1) return false;
-            }
-            return true;
+            string y = _e._names[node];
+            string local = $"_{name.ToLowerInvariant()}_{y}";
+            var statistic = Operations.OperationTable.Of(_e._nodes[node].Kind).Statistics.First(s => s.Name == name);
+            _prologue.Add($"var {local} = TV.Splat({OperationText.StatisticField("_f", statistic, y, "_row")});");
+            return local;
         }
 
         // LayerNorm's gain and bias are parameters read per column, like a bias.
@@ -152,46 +128,14 @@ internal sealed partial class CellEmitter
             var parts = new List<string>();
             if (n.Kind == NodeKind.Output) parts.Add($"TV.Load(_f.dNext_{_e.StateName(n.StateIndex)}, _b * _H + _j)");
             if (_e._plan.AdjointSlot[id]) parts.Add($"TV.Load(_f.{_e.Slot(id)}, _b * _H + _j)");
-            foreach (var norm in _e._nodes.Where(x => x.Kind == NodeKind.LayerNorm && x.A == id))
-            {
-                // LayerNorm's input adjoint: rstd * (dy * gain - mean(dy * gain) - xhat * mean(dy * gain * xhat)).
-                string y = _e._names[norm.Id];
-                _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
-                _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
-                _prologue.Add($"var _m1_{y} = TV.Splat(_f.M1_{y});");
-                _prologue.Add($"var _m2_{y} = TV.Splat(_f.M2_{y});");
-                string gain = ParamValue(norm.Param);
-                parts.Add($"_rstd_{y} * (TV.Load(_f.{_e.Slot(norm.Id)}, _b * _H + _j) * {gain} - _m1_{y} - ({_e._names[id]} - _mean_{y}) * _rstd_{y} * _m2_{y})");
-            }
+            // A derivative that reads means of its node's adjoint row (LayerNorm's) is added here, in its operand's segment,
+            // once that row is complete: its adjoint is then read back from the node's slot.
+            foreach (var c in _e._plan.Contributions.Where(c => c.ToNode == id && Operations.OperationTable.ReadsAdjointRow(c.Term, _e._nodes)))
+                parts.Add(OperationText.Render(c.Term, Context(() => $"TV.Load(_f.{_e.Slot(c.From)}, _b * _H + _j)")));
             return parts.Count == 0 ? "TV.Zero" : string.Join(" + ", parts);
         }
 
-        public string Term(Term term, int self)
-        {
-            switch (term.Kind)
-            {
-                case TermKind.Adjoint: return "d_" + _e._names[self];
-                case TermKind.Value: return Value(term.Id);
-                case TermKind.Constant: return $"TV.Constant({ExpressionText.Number(term.Value)})";
-                case TermKind.Multiply: return $"{Wrap(term.A!, self)} * {Wrap(term.B!, self)}";
-                case TermKind.Subtract: return $"{Term(term.A!, self)} - {Wrap(term.B!, self)}";
-                case TermKind.Negate: return $"-{Wrap(term.A!, self)}";
-                case TermKind.Positive: return $"TV.Positive({Value(term.Id)})";
-                case TermKind.NormHat:
-                {
-                    var norm = _e._nodes[term.Id];
-                    string y = _e._names[term.Id];
-                    _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
-                    _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
-                    return $"({Value(norm.A)} - _mean_{y}) * _rstd_{y}";
-                }
-                default:
-                    throw new System.InvalidOperationException("term " + term.Kind + " is applied where its operand lives");
-            }
-        }
-
-        private string Wrap(Term term, int self) =>
-            term.Kind is TermKind.Subtract ? "(" + Term(term, self) + ")" : Term(term, self);
+        public string Term(Term term, int self) => OperationText.Render(term, Context(() => "d_" + _e._names[self]));
 
         public void Write(SourceWriter w)
         {

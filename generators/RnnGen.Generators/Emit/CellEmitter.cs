@@ -38,7 +38,7 @@ internal sealed partial class CellEmitter
     private IEnumerable<ProductGroup> RecurrentGroups => _plan.Groups.Where(g => g.Operand >= 0);
     private IEnumerable<int> SavedNodes => _nodes.Where(n => _plan.Saved[n.Id]).Select(n => n.Id);
     private IEnumerable<int> SlotNodes => _nodes.Where(n => _plan.AdjointSlot[n.Id]).Select(n => n.Id);
-    private IEnumerable<Node> Norms => _nodes.Where(n => n.Kind == NodeKind.LayerNorm);
+    private IEnumerable<Node> Norms => _nodes.Where(n => Operations.OperationTable.Of(n.Kind).IsRowwise);
     private IEnumerable<int> BiasParameters => Enumerable.Range(0, _cell.Parameters.Count).Where(i => _cell.Parameters[i].Kind == ParameterKind.Bias);
     private string Field(int parameter) => _cell.Parameters[parameter].Field;
     private string StateName(int k) => _cell.StateNames[k];
@@ -191,10 +191,7 @@ internal sealed partial class CellEmitter
         foreach (int id in SavedNodes) _w.Line($"public global::System.Span<T> {Saved(id)}; // [steps, batch, hidden]");
         foreach (int id in SlotNodes) _w.Line($"public global::System.Span<T> {Slot(id)}; // [batch, hidden], one step");
         foreach (var n in Norms)
-        {
-            _w.Line($"public global::System.Span<T> Mean_{_names[n.Id]}, Rstd_{_names[n.Id]}; // [steps, batch]");
-            _w.Line($"public T M1_{_names[n.Id]}, M2_{_names[n.Id]}; // row means for the backward pass");
-        }
+            foreach (var line in OperationText.StatisticFields(n, _names[n.Id])) _w.Line(line);
         foreach (int i in BiasParameters)
             _w.Line($"public global::System.ReadOnlySpan<T> {Field(i)}; public global::System.Span<T> Grad_{Field(i)};");
         if (BiasParameters.Any())
@@ -218,10 +215,8 @@ internal sealed partial class CellEmitter
         foreach (int id in SavedNodes)
             _w.Line($"f.{Saved(id)} = global::System.MemoryExtensions.AsSpan(tape.Slot({slot++}, rows * H), 0, rows * H);");
         foreach (var n in Norms)
-        {
-            _w.Line($"f.Mean_{_names[n.Id]} = global::System.MemoryExtensions.AsSpan(tape.Slot({slot++}, rows), 0, rows);");
-            _w.Line($"f.Rstd_{_names[n.Id]} = global::System.MemoryExtensions.AsSpan(tape.Slot({slot++}, rows), 0, rows);");
-        }
+            foreach (var field in OperationText.TapeStatistics(n, _names[n.Id]))
+                _w.Line($"f.{field} = global::System.MemoryExtensions.AsSpan(tape.Slot({slot++}, rows), 0, rows);");
         foreach (int i in BiasParameters)
             _w.Line($"f.{Field(i)} = parameters.Slice({At(Field(i))}, H);");
         _w.Line("return f;");

@@ -3,24 +3,6 @@ using RnnGen.Generators.Diagnostics;
 
 namespace RnnGen.Generators.Model;
 
-/// <summary>The operations of the cell IR. Leaves read a value that exists before a step's elementwise math runs.</summary>
-internal enum NodeKind
-{
-    // Leaves
-    Input,      // the cell's input x at this step
-    State,      // state StateIndex at the start of this step
-    Bias,       // a Bias parameter (Param)
-    Constant,   // a scalar literal (Value)
-    MatVec,     // Param (a Weight) times operand A: computed by a matrix product, not elementwise
-
-    // Elementwise, over the hidden dimension
-    Add, Subtract, Multiply, Negate,
-    Sigmoid, Tanh, Relu, Exp,
-    LayerNorm,  // LayerNorm(A) with gain Param and bias Param2: a reduction over the row
-    Identity,   // a copy: materialises a leaf where an elementwise value is required
-    Output,     // the next value of state StateIndex
-}
-
 /// <summary>The size class of a value: sizes are symbolic, since a cell is used at any input and hidden size.</summary>
 internal enum Size { Scalar, Input, Hidden }
 
@@ -71,7 +53,22 @@ internal sealed record CellModel(
     : ISourceDeclared
 {
     public string FullName => string.Join(".", new[] { Namespace }.Concat(ContainingTypes).Concat(new[] { TypeName }).Where(n => !string.IsNullOrEmpty(n)));
+
+    /// <summary>
+    /// The cell with every source position dropped: what the stages after the shape check see, so that an edit that
+    /// only moves the cell's lines leaves their inputs equal and their outputs cached. Diagnostics from those stages
+    /// name the cell's <see cref="FullName"/>, and the output step places them (<see cref="DeclarationPlace"/>).
+    /// </summary>
+    public CellModel WithoutPositions() => this with
+    {
+        Nodes = Nodes.Select(n => n.Location is null ? n : n with { Location = null }).ToEquatableArray(),
+        Parameters = Parameters.Select(p => p.Location is null ? p : p with { Location = null }).ToEquatableArray(),
+        Location = null,
+    };
 }
+
+/// <summary>Where a declaration is in the source, by its full name: kept apart from the positionless stages.</summary>
+internal sealed record DeclarationPlace(string Declaration, LocationInfo? Location);
 
 /// <summary>The result of one pipeline stage: a value (absent when an error stops the cell) and the diagnostics so far.</summary>
 internal sealed record StageResult<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnostics) where T : class;

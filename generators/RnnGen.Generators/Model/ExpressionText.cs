@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Linq;
+using RnnGen.Generators.Operations;
 
 namespace RnnGen.Generators.Model;
 
@@ -9,28 +11,34 @@ internal static class ExpressionText
     {
         if (!top && node.Name is not null && node.IsElementwise) return node.Name;
         var nodes = cell.Nodes;
-        string Sub(int id) => Of(nodes[id], cell, top: false);
         string Field(int param) => cell.Parameters[param].Field;
-        return node.Kind switch
+        string Sub(int id, Operation? user = null, bool right = false) =>
+            user is not null && NeedsParentheses(nodes[id], user, right) ? "(" + Of(nodes[id], cell, top: false) + ")" : Of(nodes[id], cell, top: false);
+        switch (node.Kind)
         {
-            NodeKind.Input => cell.InputName,
-            NodeKind.State => cell.StateNames[node.StateIndex],
-            NodeKind.Bias => Field(node.Param),
-            NodeKind.Constant => Number(node.Value),
-            NodeKind.MatVec => $"{Field(node.Param)} * {Wrap(nodes[node.A], Sub(node.A))}",
-            NodeKind.Add => $"{Sub(node.A)} + {Sub(node.B)}",
-            NodeKind.Subtract => $"{Sub(node.A)} - {Wrap(nodes[node.B], Sub(node.B))}",
-            NodeKind.Multiply => $"{Wrap(nodes[node.A], Sub(node.A))} * {Wrap(nodes[node.B], Sub(node.B))}",
-            NodeKind.Negate => $"-{Wrap(nodes[node.A], Sub(node.A))}",
-            NodeKind.LayerNorm => $"LayerNorm({Sub(node.A)}, {Field(node.Param)}, {Field(node.Param2)})",
-            NodeKind.Identity or NodeKind.Output => Sub(node.A),
-            _ => $"{node.Kind}({Sub(node.A)})",
-        };
+            case NodeKind.Input: return cell.InputName;
+            case NodeKind.State: return cell.StateNames[node.StateIndex];
+            case NodeKind.Bias: return Field(node.Param);
+            case NodeKind.Constant: return Number(node.Value);
+            case NodeKind.MatVec: return $"{Field(node.Param)} * {Sub(node.A, OperationTable.Of(NodeKind.Multiply), right: true)}";
+        }
+        var op = OperationTable.Of(node.Kind);
+        switch (op.Syntax)
+        {
+            case Syntax.Infix: return $"{Sub(node.A, op)} {op.DslName} {Sub(node.B, op, right: true)}";
+            case Syntax.Prefix: return $"{op.DslName}{Sub(node.A, op)}";
+            case Syntax.Call:
+                var arguments = new[] { node.A, node.B }.Take(op.Arity).Select(a => Sub(a))
+                    .Concat(new[] { node.Param, node.Param2 }.Take(op.Parameters).Select(Field));
+                return $"{op.DslName}({string.Join(", ", arguments)})";
+            default: return Sub(node.A); // Identity, Output: the value itself
+        }
     }
 
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    // Sums need parentheses inside products and negations; named values and calls never do.
-    private static string Wrap(Node node, string text) =>
-        node.Kind is NodeKind.Add or NodeKind.Subtract && node.Name is null ? "(" + text + ")" : text;
+    // Sums need parentheses inside products and negations, and on the right of a subtraction; named values and calls never do.
+    private static bool NeedsParentheses(Node operand, Operation user, bool right) =>
+        operand.Name is null && operand.IsElementwise && OperationTable.Of(operand.Kind) is { Syntax: Syntax.Infix, Precedence: 1 }
+        && (user.Precedence > 1 || (right && !user.Associative));
 }

@@ -6,6 +6,8 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Model;
+using RnnGen.Generators.Operations;
+using System.Collections.Generic;
 
 namespace RnnGen.Generators.Parsing;
 
@@ -25,13 +27,11 @@ internal sealed partial class CellParser
             case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.NumericLiteralExpression):
                 return Constant(Convert.ToDouble(literal.Token.Value, CultureInfo.InvariantCulture), location);
 
-            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression):
+            case PrefixUnaryExpressionSyntax unary when OperationTable.Named(unary.OperatorToken.Text, Syntax.Prefix) is { } op:
             {
                 int operand = ParseExpression(unary.Operand);
                 if (operand < 0) return -1;
-                return _nodes[operand].Kind == NodeKind.Constant
-                    ? Constant(-_nodes[operand].Value, location)
-                    : Add(new Node(0, NodeKind.Negate, A: operand, Location: location));
+                return Apply(op, location, operand);
             }
             case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryPlusExpression):
                 return ParseExpression(unary.Operand);
@@ -44,7 +44,7 @@ internal sealed partial class CellParser
                 if (operand < 0) return -1;
                 return Add(new Node(0, NodeKind.MatVec, A: operand, Param: weight, Location: location));
             }
-            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) || binary.IsKind(SyntaxKind.SubtractExpression) || binary.IsKind(SyntaxKind.MultiplyExpression):
+            case BinaryExpressionSyntax binary when OperationTable.Named(binary.OperatorToken.Text, Syntax.Infix) is { } op:
             {
                 if (WeightField(binary.Right) is not null)
                     return Unsupported(binary, "write the weight on the left of the product ('W * v')");
@@ -52,21 +52,10 @@ internal sealed partial class CellParser
                 if (left < 0) return -1;
                 int right = ParseExpression(binary.Right);
                 if (right < 0) return -1;
-                var kind = binary.Kind() switch
-                {
-                    SyntaxKind.AddExpression => NodeKind.Add,
-                    SyntaxKind.SubtractExpression => NodeKind.Subtract,
-                    _ => NodeKind.Multiply,
-                };
-                if (_nodes[left].Kind == NodeKind.Constant && _nodes[right].Kind == NodeKind.Constant)
-                {
-                    double a = _nodes[left].Value, b = _nodes[right].Value;
-                    return Constant(kind switch { NodeKind.Add => a + b, NodeKind.Subtract => a - b, _ => a * b }, location);
-                }
-                return Add(new Node(0, kind, A: left, B: right, Location: location));
+                return Apply(op, location, left, right);
             }
             case BinaryExpressionSyntax binary:
-                return Unsupported(binary, $"the operator '{binary.OperatorToken.Text}' is not part of the DSL; use +, - and *");
+                return Unsupported(binary, $"the operator '{binary.OperatorToken.Text}' is not part of the DSL; use {Listed(OperationTable.Operators, "and")}");
 
             case IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }:
                 return ParseName(expression, location);
@@ -108,46 +97,53 @@ internal sealed partial class CellParser
     {
         var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
         if (method is null || method.ContainingType?.ToDisplayString() != OpsType)
-            return Unsupported(invocation, "only the functions of RnnGen.Ops (Sigmoid, Tanh, Relu, Exp, LayerNorm) can be called");
+            return Unsupported(invocation, $"only the functions of RnnGen.Ops ({string.Join(", ", OperationTable.Functions)}) can be called");
         var arguments = invocation.ArgumentList.Arguments;
         if (arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)))
             return Unsupported(invocation, "pass the arguments of RnnGen.Ops functions by position");
 
-        if (method.Name == "LayerNorm")
-        {
-            if (arguments.Count != 3) return Unsupported(invocation, "LayerNorm takes a vector, a gain Bias and a bias Bias");
-            int gain = BiasField(arguments[1].Expression), bias = BiasField(arguments[2].Expression);
-            if (gain < 0 || bias < 0)
-                return Unsupported(invocation, "the gain and bias of LayerNorm must be Bias fields of the cell");
-            int v = ParseExpression(arguments[0].Expression);
-            if (v < 0) return -1;
-            return Add(new Node(0, NodeKind.LayerNorm, A: v, Param: gain, Param2: bias, Location: location));
-        }
-
-        NodeKind? kind = method.Name switch
-        {
-            "Sigmoid" => NodeKind.Sigmoid,
-            "Tanh" => NodeKind.Tanh,
-            "Relu" => NodeKind.Relu,
-            "Exp" => NodeKind.Exp,
-            _ => null,
-        };
-        if (kind is null || arguments.Count != 1)
+        var op = OperationTable.Named(method.Name, Syntax.Call);
+        if (op is null)
             return Unsupported(invocation, $"RnnGen.Ops.{method.Name} is not supported by this version of the generator");
-        int operand = ParseExpression(arguments[0].Expression);
-        if (operand < 0) return -1;
-        if (_nodes[operand].Kind == NodeKind.Constant)
+        if (arguments.Count != op.Arity + op.Parameters)
+            return Unsupported(invocation, op.Parameters == 0
+                ? $"{op.DslName} takes {Counted(op.Arity, "vector")}"
+                : $"{op.DslName} takes {Counted(op.Arity, "vector")} and then {Counted(op.Parameters, "Bias field")}");
+
+        // The parameters (LayerNorm's gain and bias) are Bias fields of the cell, after the vector operands.
+        var parameters = new int[op.Parameters];
+        for (int k = 0; k < op.Parameters; k++)
         {
-            double a = _nodes[operand].Value;
-            return Constant(kind switch
-            {
-                NodeKind.Sigmoid => 1 / (1 + Math.Exp(-a)),
-                NodeKind.Tanh => Math.Tanh(a),
-                NodeKind.Relu => Math.Max(a, 0),
-                _ => Math.Exp(a),
-            }, location);
+            parameters[k] = BiasField(arguments[op.Arity + k].Expression);
+            if (parameters[k] < 0)
+                return Unsupported(invocation, $"the last {Counted(op.Parameters, "argument")} of {op.DslName} must be Bias fields of the cell");
         }
-        return Add(new Node(0, kind.Value, A: operand, Location: location));
+        var operands = new int[op.Arity];
+        for (int k = 0; k < op.Arity; k++)
+        {
+            operands[k] = ParseExpression(arguments[k].Expression);
+            if (operands[k] < 0) return -1;
+        }
+        if (op.Parameters > 0)
+            return Add(new Node(0, op.Kind, A: operands[0], B: op.Arity > 1 ? operands[1] : -1,
+                Param: parameters[0], Param2: op.Parameters > 1 ? parameters[1] : -1, Location: location));
+        return Apply(op, location, operands);
+    }
+
+    /// <summary>An elementwise node of the operation over the operands, or the constant it folds to when they all are.</summary>
+    private int Apply(Operation op, LocationInfo? location, params int[] operands)
+    {
+        if (op.Fold is { } fold && operands.All(o => _nodes[o].Kind == NodeKind.Constant))
+            return Constant(fold(_nodes[operands[0]].Value, operands.Length > 1 ? _nodes[operands[1]].Value : 0), location);
+        return Add(new Node(0, op.Kind, A: operands[0], B: operands.Length > 1 ? operands[1] : -1, Location: location));
+    }
+
+    private static string Counted(int count, string what) => count == 1 ? "one " + what : $"{count} {what}s";
+
+    private static string Listed(IEnumerable<string> items, string last)
+    {
+        var list = items.ToList();
+        return list.Count == 1 ? list[0] : string.Join(", ", list.Take(list.Count - 1)) + " " + last + " " + list[list.Count - 1];
     }
 
     private int BiasField(ExpressionSyntax expression) => ParameterField(expression, ParameterKind.Bias) ?? -1;

@@ -5,8 +5,8 @@ namespace RnnGen.Generators.Planning;
 
 /// <summary>
 /// Rewrites a checked cell so that the plan has only two kinds of matrix-product operand (a state, or
-/// an elementwise value saved per step) and so that LayerNorm always reads an elementwise value of
-/// its own pass: a product or bias in those places is first copied by an Identity node.
+/// an elementwise value saved per step) and so that a row-wise operation (LayerNorm) always reads an
+/// elementwise value of its own pass: a product or bias in those places is first copied by an Identity node.
 /// </summary>
 internal static class Normalizer
 {
@@ -32,12 +32,9 @@ internal static class Normalizer
                 A = old.A >= 0 ? map[old.A] : -1,
                 B = old.B >= 0 ? map[old.B] : -1,
             };
-            bool needsCopy = node.Kind switch
-            {
-                NodeKind.MatVec => nodes[node.A].Kind is NodeKind.MatVec or NodeKind.Bias,
-                NodeKind.LayerNorm => nodes[node.A].IsLeaf,
-                _ => false,
-            };
+            bool needsCopy = node.Kind == NodeKind.MatVec
+                ? nodes[node.A].Kind is NodeKind.MatVec or NodeKind.Bias
+                : Operations.OperationTable.Of(node.Kind).IsRowwise && nodes[node.A].IsLeaf;
             if (needsCopy) node = node with { A = Copy(node.A) };
             map[old.Id] = nodes.Count;
             nodes.Add(node with { Id = nodes.Count });

@@ -35,10 +35,18 @@ public enum CellOp
     Identity,
     /// <summary>The next value of state <see cref="CellNode.State"/>: operand A.</summary>
     Output,
+    /// <summary>An elementwise operation added to the DSL after this list was fixed: <see cref="CellNode.Operator"/> is its ONNX form.</summary>
+    Elementwise,
 }
 
-/// <summary>One value of the step. Operands and parameters are indices (into the nodes and the parameters); -1 when unused.</summary>
-public sealed record CellNode(CellOp Op, int A = -1, int B = -1, int Parameter = -1, int Parameter2 = -1, int State = -1, double Value = 0);
+/// <summary>
+/// One value of the step. Operands and parameters are indices (into the nodes and the parameters); -1 when unused.
+/// <see cref="Operator"/> is the node's ONNX form, from the generator's operation table: an ONNX operator applied to
+/// A, B, then the parameters, with attributes written <c>name=value</c> (<c>"LayerNormalization axis=-1 epsilon=1e-05"</c>);
+/// null for a leaf that the Scan reads (the input, a state, a bias, a constant).
+/// </summary>
+public sealed record CellNode(CellOp Op, int A = -1, int B = -1, int Parameter = -1, int Parameter2 = -1, int State = -1, double Value = 0,
+    string? Operator = null);
 
 /// <summary>How many columns a parameter has: a bias one, a weight the input's size or the hidden size.</summary>
 public enum CellColumns { One, Input, Hidden }

@@ -37,19 +37,8 @@ internal static class CellScanExport
                 CellOp.State => states[n.State],
                 CellOp.Bias => Field(n.Parameter),
                 CellOp.Constant => g.Scalar((float)n.Value),
-                CellOp.MatVec => body.Op("MatMul", [values[n.A], Field(n.Parameter)]),
-                CellOp.Add => body.Op("Add", [values[n.A], values[n.B]]),
-                CellOp.Subtract => body.Op("Sub", [values[n.A], values[n.B]]),
-                CellOp.Multiply => body.Op("Mul", [values[n.A], values[n.B]]),
-                CellOp.Negate => body.Op("Neg", [values[n.A]]),
-                CellOp.Sigmoid => body.Op("Sigmoid", [values[n.A]]),
-                CellOp.Tanh => body.Op("Tanh", [values[n.A]]),
-                CellOp.Relu => body.Op("Relu", [values[n.A]]),
-                CellOp.Exp => body.Op("Exp", [values[n.A]]),
-                // PyTorch's nn.LayerNorm, as RnnGen's: biased variance, epsilon 1e-5 inside the square root.
-                CellOp.LayerNorm => body.Op("LayerNormalization", [values[n.A], Field(n.Parameter), Field(n.Parameter2)],
-                    new OnnxAttribute("axis", -1L), new OnnxAttribute("epsilon", 1e-5f)),
-                CellOp.Identity or CellOp.Output => body.Op("Identity", [values[n.A]]),
+                // Every other node is the ONNX form its operation has in the generator's table, over its operands then its fields.
+                _ when n.Operator is { } form => Apply(body, form, Operands(n, values, Field)),
                 _ => throw new NotSupportedException($"Cell {cell.GetType().Name}: operation {n.Op} has no ONNX form."),
             };
         }
@@ -65,6 +54,32 @@ internal static class CellScanExport
         }
         var outputs = g.Node("Scan", [.. initial, x], new string?[N + 1], attributes.ToArray());
         return (outputs[N], outputs[..N]);
+    }
+
+    private static string[] Operands(CellNode n, string[] values, Func<int, string> field)
+    {
+        var operands = new List<string>();
+        if (n.A >= 0) operands.Add(values[n.A]);
+        if (n.B >= 0) operands.Add(values[n.B]);
+        if (n.Parameter >= 0) operands.Add(field(n.Parameter));
+        if (n.Parameter2 >= 0) operands.Add(field(n.Parameter2));
+        return operands.ToArray();
+    }
+
+    /// <summary>An operator written "OpType name=value ...": a value with a point or an exponent is a float attribute, else an int.</summary>
+    private static string Apply(OnnxGraph body, string form, string[] operands)
+    {
+        var parts = form.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var attributes = parts.Skip(1).Select(p =>
+        {
+            int eq = p.IndexOf('=');
+            if (eq <= 0) throw new InvalidOperationException($"The ONNX form '{form}' has an attribute without a value: '{p}'.");
+            string name = p[..eq], value = p[(eq + 1)..];
+            return value.IndexOfAny(['.', 'e', 'E']) >= 0
+                ? new OnnxAttribute(name, float.Parse(value, System.Globalization.CultureInfo.InvariantCulture))
+                : new OnnxAttribute(name, long.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+        }).ToArray();
+        return body.Op(parts[0], operands, attributes);
     }
 
     // A bias or gain [H] as it is; a weight [H, columns] transposed to [columns, H], so that MatMul(v, Wᵀ) = W v for rows v.

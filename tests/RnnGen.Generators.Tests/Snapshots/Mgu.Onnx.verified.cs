@@ -10,26 +10,26 @@ namespace RnnGen.Tests.Cells
             new global::RnnGen.Onnx.CellNode[]
             {
                 new(global::RnnGen.Onnx.CellOp.Input), // 0
-                new(global::RnnGen.Onnx.CellOp.MatVec, A: 0, Parameter: 0), // 1
+                new(global::RnnGen.Onnx.CellOp.MatVec, A: 0, Parameter: 0, Operator: "MatMul"), // 1
                 new(global::RnnGen.Onnx.CellOp.State, State: 0), // 2
-                new(global::RnnGen.Onnx.CellOp.MatVec, A: 2, Parameter: 2), // 3
-                new(global::RnnGen.Onnx.CellOp.Add, A: 1, B: 3), // 4
+                new(global::RnnGen.Onnx.CellOp.MatVec, A: 2, Parameter: 2, Operator: "MatMul"), // 3
+                new(global::RnnGen.Onnx.CellOp.Add, A: 1, B: 3, Operator: "Add"), // 4
                 new(global::RnnGen.Onnx.CellOp.Bias, Parameter: 4), // 5
-                new(global::RnnGen.Onnx.CellOp.Add, A: 4, B: 5), // 6
-                new(global::RnnGen.Onnx.CellOp.Sigmoid, A: 6), // 7
-                new(global::RnnGen.Onnx.CellOp.MatVec, A: 0, Parameter: 1), // 8
-                new(global::RnnGen.Onnx.CellOp.Multiply, A: 7, B: 2), // 9
-                new(global::RnnGen.Onnx.CellOp.MatVec, A: 9, Parameter: 3), // 10
-                new(global::RnnGen.Onnx.CellOp.Add, A: 8, B: 10), // 11
+                new(global::RnnGen.Onnx.CellOp.Add, A: 4, B: 5, Operator: "Add"), // 6
+                new(global::RnnGen.Onnx.CellOp.Sigmoid, A: 6, Operator: "Sigmoid"), // 7
+                new(global::RnnGen.Onnx.CellOp.MatVec, A: 0, Parameter: 1, Operator: "MatMul"), // 8
+                new(global::RnnGen.Onnx.CellOp.Multiply, A: 7, B: 2, Operator: "Mul"), // 9
+                new(global::RnnGen.Onnx.CellOp.MatVec, A: 9, Parameter: 3, Operator: "MatMul"), // 10
+                new(global::RnnGen.Onnx.CellOp.Add, A: 8, B: 10, Operator: "Add"), // 11
                 new(global::RnnGen.Onnx.CellOp.Bias, Parameter: 5), // 12
-                new(global::RnnGen.Onnx.CellOp.Add, A: 11, B: 12), // 13
-                new(global::RnnGen.Onnx.CellOp.Tanh, A: 13), // 14
+                new(global::RnnGen.Onnx.CellOp.Add, A: 11, B: 12, Operator: "Add"), // 13
+                new(global::RnnGen.Onnx.CellOp.Tanh, A: 13, Operator: "Tanh"), // 14
                 new(global::RnnGen.Onnx.CellOp.Constant, Value: 1), // 15
-                new(global::RnnGen.Onnx.CellOp.Subtract, A: 15, B: 7), // 16
-                new(global::RnnGen.Onnx.CellOp.Multiply, A: 16, B: 2), // 17
-                new(global::RnnGen.Onnx.CellOp.Multiply, A: 7, B: 14), // 18
-                new(global::RnnGen.Onnx.CellOp.Add, A: 17, B: 18), // 19
-                new(global::RnnGen.Onnx.CellOp.Output, A: 19, State: 0), // 20
+                new(global::RnnGen.Onnx.CellOp.Subtract, A: 15, B: 7, Operator: "Sub"), // 16
+                new(global::RnnGen.Onnx.CellOp.Multiply, A: 16, B: 2, Operator: "Mul"), // 17
+                new(global::RnnGen.Onnx.CellOp.Multiply, A: 7, B: 14, Operator: "Mul"), // 18
+                new(global::RnnGen.Onnx.CellOp.Add, A: 17, B: 18, Operator: "Add"), // 19
+                new(global::RnnGen.Onnx.CellOp.Output, A: 19, State: 0, Operator: "Identity"), // 20
             },
             new int[] { 20 },
             new global::RnnGen.Onnx.CellField[]

@@ -10,19 +10,19 @@ namespace RnnGen.Tests.Cells
             new global::RnnGen.Onnx.CellNode[]
             {
                 new(global::RnnGen.Onnx.CellOp.Input), // 0
-                new(global::RnnGen.Onnx.CellOp.MatVec, A: 0, Parameter: 0), // 1
+                new(global::RnnGen.Onnx.CellOp.MatVec, A: 0, Parameter: 0, Operator: "MatMul"), // 1
                 new(global::RnnGen.Onnx.CellOp.State, State: 0), // 2
-                new(global::RnnGen.Onnx.CellOp.MatVec, A: 2, Parameter: 1), // 3
-                new(global::RnnGen.Onnx.CellOp.Add, A: 1, B: 3), // 4
-                new(global::RnnGen.Onnx.CellOp.LayerNorm, A: 4, Parameter: 3, Parameter2: 4), // 5
+                new(global::RnnGen.Onnx.CellOp.MatVec, A: 2, Parameter: 1, Operator: "MatMul"), // 3
+                new(global::RnnGen.Onnx.CellOp.Add, A: 1, B: 3, Operator: "Add"), // 4
+                new(global::RnnGen.Onnx.CellOp.LayerNorm, A: 4, Parameter: 3, Parameter2: 4, Operator: "LayerNormalization axis=-1 epsilon=1e-05"), // 5
                 new(global::RnnGen.Onnx.CellOp.Bias, Parameter: 7), // 6
-                new(global::RnnGen.Onnx.CellOp.Add, A: 5, B: 6), // 7
-                new(global::RnnGen.Onnx.CellOp.Tanh, A: 7), // 8
-                new(global::RnnGen.Onnx.CellOp.Multiply, A: 8, B: 2), // 9
-                new(global::RnnGen.Onnx.CellOp.MatVec, A: 8, Parameter: 2), // 10
-                new(global::RnnGen.Onnx.CellOp.Add, A: 9, B: 10), // 11
-                new(global::RnnGen.Onnx.CellOp.LayerNorm, A: 11, Parameter: 5, Parameter2: 6), // 12
-                new(global::RnnGen.Onnx.CellOp.Output, A: 12, State: 0), // 13
+                new(global::RnnGen.Onnx.CellOp.Add, A: 5, B: 6, Operator: "Add"), // 7
+                new(global::RnnGen.Onnx.CellOp.Tanh, A: 7, Operator: "Tanh"), // 8
+                new(global::RnnGen.Onnx.CellOp.Multiply, A: 8, B: 2, Operator: "Mul"), // 9
+                new(global::RnnGen.Onnx.CellOp.MatVec, A: 8, Parameter: 2, Operator: "MatMul"), // 10
+                new(global::RnnGen.Onnx.CellOp.Add, A: 9, B: 10, Operator: "Add"), // 11
+                new(global::RnnGen.Onnx.CellOp.LayerNorm, A: 11, Parameter: 5, Parameter2: 6, Operator: "LayerNormalization axis=-1 epsilon=1e-05"), // 12
+                new(global::RnnGen.Onnx.CellOp.Output, A: 12, State: 0, Operator: "Identity"), // 13
             },
             new int[] { 13 },
             new global::RnnGen.Onnx.CellField[]
