@@ -18,13 +18,13 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     private RecurrenceBuffers(RecurrencePlan plan)
     {
         Plan = plan;
-        _forward = new T[plan.Products.Count + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Count][];
-        PackedForward = new PackedMatrix<T>[plan.Products.Count][];
-        PackedBackward = new PackedMatrix<T>[plan.Products.Count][];
-        for (int g = 0; g < plan.Products.Count; g++)
+        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length][];
+        PackedForward = new PackedMatrix<T>[plan.Products.Length][];
+        PackedBackward = new PackedMatrix<T>[plan.Products.Length][];
+        for (int g = 0; g < plan.Products.Length; g++)
         {
-            PackedForward[g] = new PackedMatrix<T>[plan.Products[g].Runs.Count];
-            PackedBackward[g] = new PackedMatrix<T>[plan.Products[g].Runs.Count];
+            PackedForward[g] = new PackedMatrix<T>[plan.Products[g].Runs.Length];
+            PackedBackward[g] = new PackedMatrix<T>[plan.Products[g].Runs.Length];
             for (int r = 0; r < PackedForward[g].Length; r++)
             {
                 PackedForward[g][r] = new PackedMatrix<T>();
@@ -75,20 +75,20 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
         foreach (var g in Plan.Products) _forward[slot] = tape.Slot(slot++, _rows * g.Blocks * H);
         for (int k = 0; k < Plan.StateCount; k++) _forward[slot] = tape.Slot(slot++, _stateLength);
         for (int s = 0; s < Plan.SavedCount; s++) _forward[slot] = tape.Slot(slot++, _productLength);
-        for (int n = 0; n < 2 * Plan.Norms.Count; n++) _forward[slot] = tape.Slot(slot++, _rows);
+        for (int n = 0; n < 2 * Plan.Norms.Length; n++) _forward[slot] = tape.Slot(slot++, _rows);
     }
 
     /// <summary>The backward pass's buffers, grown for this shape: product adjoints, two adjoints per state, the
     /// adjoint slots, the norms' row sums and the per-block vector-parameter gradient sums.</summary>
     internal void BindAdjoints()
     {
-        int H = Plan.HiddenSize, count = Plan.Products.Count + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Count + 1;
+        int H = Plan.HiddenSize, count = Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Length + 1;
         if (_adjoints.Length != count) _adjoints = new T[count][];
         int slot = 0;
         foreach (var g in Plan.Products) Grow(slot++, _rows * g.Blocks * H);
         for (int k = 0; k < 2 * Plan.StateCount + Plan.AdjointSlotCount; k++) Grow(slot++, Batch * H);
-        for (int n = 0; n < Plan.Norms.Count; n++) Grow(slot++, 2 * Batch);
-        Grow(slot, RowSplit.Blocks(Batch) * Plan.Vectors.Count * H);
+        for (int n = 0; n < Plan.Norms.Length; n++) Grow(slot++, 2 * Batch);
+        Grow(slot, RowSplit.Blocks(Batch) * Plan.Vectors.Length * H);
     }
 
     private void Grow(int slot, int length)
@@ -96,7 +96,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
         if (_adjoints[slot] is null || _adjoints[slot].Length < length) _adjoints[slot] = new T[length];
     }
 
-    private int StatesAt => Plan.Products.Count;
+    private int StatesAt => Plan.Products.Length;
     private int SavedAt => StatesAt + Plan.StateCount;
     private int NormsAt => SavedAt + Plan.SavedCount;
 
@@ -113,9 +113,9 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
 
     internal Span<T> ProductAdjoints(int product) => _adjoints[product].AsSpan(0, _productLength * Plan.Products[product].Blocks);
     /// <summary>One of the two [batch, hidden] adjoints of a state that the steps of the backward pass alternate between.</summary>
-    internal Span<T> StateAdjoints(int state, int which) => _adjoints[Plan.Products.Count + 2 * state + which].AsSpan(0, Batch * Plan.HiddenSize);
-    internal Span<T> AdjointSlot(int slot) => _adjoints[Plan.Products.Count + 2 * Plan.StateCount + slot].AsSpan(0, Batch * Plan.HiddenSize);
-    internal Span<T> NormSums(int norm) => _adjoints[Plan.Products.Count + 2 * Plan.StateCount + Plan.AdjointSlotCount + norm].AsSpan(0, 2 * Batch);
+    internal Span<T> StateAdjoints(int state, int which) => _adjoints[Plan.Products.Length + 2 * state + which].AsSpan(0, Batch * Plan.HiddenSize);
+    internal Span<T> AdjointSlot(int slot) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + slot].AsSpan(0, Batch * Plan.HiddenSize);
+    internal Span<T> NormSums(int norm) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + norm].AsSpan(0, 2 * Batch);
     /// <summary>[vectors, blocks, hidden]: each block of rows sums its own vector-parameter gradients.</summary>
-    internal Span<T> VectorGradients => _adjoints[^1].AsSpan(0, RowSplit.Blocks(Batch) * Plan.Vectors.Count * Plan.HiddenSize);
+    internal Span<T> VectorGradients => _adjoints[^1].AsSpan(0, RowSplit.Blocks(Batch) * Plan.Vectors.Length * Plan.HiddenSize);
 }

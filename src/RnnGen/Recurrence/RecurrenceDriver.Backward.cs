@@ -31,7 +31,7 @@ public static partial class RecurrenceDriver
         var buffers = RecurrenceBuffers<T>.Of(plan, tape);
         buffers.BindAdjoints();
         int rows = steps * batch;
-        for (int g = 0; g < plan.Products.Count; g++)
+        for (int g = 0; g < plan.Products.Length; g++)
             if (plan.Products[g].AdjointAdds) buffers.ProductAdjoints(g).Clear(); // several passes add to it
         for (int k = 0; k < states; k++)
         {
@@ -42,9 +42,9 @@ public static partial class RecurrenceDriver
         // The adjoint products of every step use the same weights: pack them once.
         buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
         if (buffers.Packed)
-            for (int g = 0; g < plan.Products.Count; g++)
+            for (int g = 0; g < plan.Products.Length; g++)
                 if (!plan.Products[g].IsInput)
-                    for (int r = 0; r < plan.Products[g].Runs.Count; r++)
+                    for (int r = 0; r < plan.Products[g].Runs.Length; r++)
                     {
                         var run = plan.Products[g].Runs[r];
                         Gemm.Pack<T>(false, run.Blocks * H, H, parameters.Slice(run.Weight), H, buffers.PackedBackward[g][r]);
@@ -58,14 +58,14 @@ public static partial class RecurrenceDriver
         // The blocks' sums, added in block order: the same order on any number of threads.
         int blocks = RowSplit.Blocks(batch);
         for (int block = 0; block < blocks; block++)
-            for (int v = 0; v < plan.Vectors.Count; v++)
+            for (int v = 0; v < plan.Vectors.Length; v++)
                 CellSupport.AddTo(parameterGradients.Slice(plan.Vectors[v], H), vectorGradients.Slice((v * blocks + block) * H, H));
         if (!initialStateGradients.IsEmpty)
             for (int k = 0; k < states; k++)
                 buffers.StateAdjoints(k, 1 - ((steps - 1) & 1)).CopyTo(initialStateGradients.Slice(k * batch * H)); // the adjoint before step 0
 
         // Weight gradients, every step at once: dW += d(products)ᵀ * operands.
-        for (int g = 0; g < plan.Products.Count; g++)
+        for (int g = 0; g < plan.Products.Length; g++)
         {
             var product = plan.Products[g];
             var adjoints = buffers.ProductAdjoints(g);
@@ -123,14 +123,14 @@ public static partial class RecurrenceDriver
                     }
                     else RunBackwardPass<TOperator, T, TV>(ref f, p, b0, b1);
                 }
-                for (int g = 0; g < plan.Products.Count; g++)
+                for (int g = 0; g < plan.Products.Length; g++)
                 {
                     var product = plan.Products[g];
                     if (product.IsInput || product.Level != level) continue;
                     // d(operand) += [stacked weights]ᵀ * dP[t]
                     var target = (product.Operand.Kind == OperandKind.State ? f.PrevStateAdjoints(product.Operand.Index) : f.AdjointSlot(product.Operand.AdjointSlot)).Slice(b0 * H, n * H);
                     var a = f.ProductAdjoints(g).Slice((t * batch + b0) * product.Blocks * H);
-                    for (int r = 0; r < product.Runs.Count; r++)
+                    for (int r = 0; r < product.Runs.Length; r++)
                     {
                         var run = product.Runs[r];
                         if (buffers.Packed) Gemm.Multiply<T>(n, a.Slice(run.FirstBlock * H), product.Blocks * H, buffers.PackedBackward[g][r], target, H, true);
@@ -143,7 +143,7 @@ public static partial class RecurrenceDriver
 
     private static int PassAt(RecurrencePlan plan, int level)
     {
-        for (int p = 0; p < plan.Passes.Count; p++)
+        for (int p = 0; p < plan.Passes.Length; p++)
             if (plan.Passes[p].Level == level) return p;
         return -1;
     }
@@ -165,7 +165,7 @@ public static partial class RecurrenceDriver
             int row = f.Row(b);
             for (int s = segments - 1; s >= 0; s--)
             {
-                for (int k = 0; k < plan.Norms.Count; k++)
+                for (int k = 0; k < plan.Norms.Length; k++)
                 {
                     var norm = plan.Norms[k];
                     if (norm.Pass != p || norm.Segment != s + 1) continue;

@@ -42,8 +42,8 @@ public static partial class RecurrenceDriver
         int H = plan.HiddenSize;
         if (parameters.Length < plan.ParameterCount)
             throw new ArgumentException($"{plan.Cell}: 'parameters' holds {parameters.Length} values but needs {plan.ParameterCount}.", nameof(parameters));
-        if ((uint)pass >= (uint)plan.Passes.Count)
-            throw new ArgumentOutOfRangeException(nameof(pass), pass, $"{plan.Cell}: a step has {plan.Passes.Count} passes.");
+        if ((uint)pass >= (uint)plan.Passes.Length)
+            throw new ArgumentOutOfRangeException(nameof(pass), pass, $"{plan.Cell}: a step has {plan.Passes.Length} passes.");
         if ((uint)step >= (uint)buffers.Steps)
             throw new ArgumentOutOfRangeException(nameof(step), step, $"{plan.Cell}: the buffers hold {buffers.Steps} steps.");
         if (firstRow < 0 || endRow > buffers.Batch || firstRow > endRow)

@@ -54,9 +54,9 @@ public static partial class RecurrenceDriver
         // Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).
         buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
         if (buffers.Packed)
-            for (int g = 0; g < plan.Products.Count; g++)
+            for (int g = 0; g < plan.Products.Length; g++)
                 if (!plan.Products[g].IsInput)
-                    for (int r = 0; r < plan.Products[g].Runs.Count; r++)
+                    for (int r = 0; r < plan.Products[g].Runs.Length; r++)
                     {
                         var run = plan.Products[g].Runs[r];
                         Gemm.Pack<T>(true, H, run.Blocks * H, parameters.Slice(run.Weight), H, buffers.PackedForward[g][r]);
@@ -84,17 +84,17 @@ public static partial class RecurrenceDriver
         for (int t = 0; t < steps; t++)
         {
             f.Step = t;
-            for (int p = 0; p < plan.Passes.Count; p++)
+            for (int p = 0; p < plan.Passes.Length; p++)
             {
                 int level = plan.Passes[p].Level;
-                for (int g = 0; g < plan.Products.Count; g++)
+                for (int g = 0; g < plan.Products.Length; g++)
                 {
                     var product = plan.Products[g];
                     if (product.IsInput || product.Level != level) continue;
                     // P[t] = [stacked weights] * operand[t]
                     var operand = Operand(buffers, product.Operand).Slice((t * batch + b0) * H, n * H);
                     var c = buffers.Products(g).Slice((t * batch + b0) * product.Blocks * H);
-                    for (int r = 0; r < product.Runs.Count; r++)
+                    for (int r = 0; r < product.Runs.Length; r++)
                     {
                         var run = product.Runs[r];
                         if (buffers.Packed) Gemm.Multiply<T>(n, operand, H, buffers.PackedForward[g][r], c.Slice(run.FirstBlock * H), product.Blocks * H, false);
@@ -133,7 +133,7 @@ public static partial class RecurrenceDriver
             int row = f.Row(b);
             for (int s = 0; s < segments; s++)
             {
-                for (int k = 0; k < plan.Norms.Count; k++)
+                for (int k = 0; k < plan.Norms.Length; k++)
                 {
                     var norm = plan.Norms[k];
                     if (norm.Pass == p && norm.Segment == s)

@@ -19,6 +19,10 @@ namespace RnnGen.Recurrence;
 public sealed class RecurrencePlan
 {
     private readonly PassRunner _runner;
+    private readonly RecurrenceProduct[] _products;
+    private readonly RecurrencePass[] _passes;
+    private readonly RecurrenceNorm[] _norms;
+    private readonly int[] _vectors;
 
     private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors)
@@ -37,12 +41,12 @@ public sealed class RecurrencePlan
         HiddenSize = hidden;
         StateCount = states;
         ParameterCount = parameterCount;
-        Products = products;
-        Passes = passes;
+        _products = products;
+        _passes = passes;
         SavedCount = saved;
         AdjointSlotCount = adjointSlots;
-        Norms = norms;
-        Vectors = vectors;
+        _norms = norms;
+        _vectors = vectors;
         MaxLevel = 0;
         foreach (var p in passes) MaxLevel = Math.Max(MaxLevel, p.Level);
         foreach (var g in products) MaxLevel = Math.Max(MaxLevel, g.Level);
@@ -62,15 +66,15 @@ public sealed class RecurrencePlan
     public int StateCount { get; }
     public int ParameterCount { get; }
     /// <summary>The products; the input's, if the step has one, first.</summary>
-    public IReadOnlyList<RecurrenceProduct> Products { get; }
-    public IReadOnlyList<RecurrencePass> Passes { get; }
+    public ReadOnlySpan<RecurrenceProduct> Products => _products;
+    public ReadOnlySpan<RecurrencePass> Passes => _passes;
     /// <summary>The values kept per step for a later pass, a product or the backward pass.</summary>
     public int SavedCount { get; }
     /// <summary>The [batch, hidden] buffers in which an adjoint gathers from several passes during a backward step.</summary>
     public int AdjointSlotCount { get; }
-    public IReadOnlyList<RecurrenceNorm> Norms { get; }
+    public ReadOnlySpan<RecurrenceNorm> Norms => _norms;
     /// <summary>The offsets in the flat parameter span of the vector parameters, each [hidden], in the order the passes name them.</summary>
-    public IReadOnlyList<int> Vectors { get; }
+    public ReadOnlySpan<int> Vectors => _vectors;
     public int MaxLevel { get; }
     public bool HasInputProduct { get; }
     public bool HasRecurrentProducts { get; }

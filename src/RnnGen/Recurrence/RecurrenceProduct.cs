@@ -56,7 +56,7 @@ public sealed class RecurrenceProduct
         Operand = operand;
         Level = level;
         Blocks = blocks;
-        Runs = runs;
+        _runs = runs;
         AdjointAdds = adjointAdds;
     }
 
@@ -64,7 +64,8 @@ public sealed class RecurrenceProduct
     public int Level { get; }
     /// <summary>The number of hidden-size blocks in a row of the product's buffer.</summary>
     public int Blocks { get; }
-    public IReadOnlyList<ProductRun> Runs { get; }
+    private readonly ProductRun[] _runs;
+    public ReadOnlySpan<ProductRun> Runs => _runs;
     /// <summary>Whether several segments add to the product's adjoint (then it is cleared first) rather than one storing it.</summary>
     public bool AdjointAdds { get; }
     public bool IsInput => Operand.Kind == OperandKind.Input;
