@@ -221,7 +221,10 @@ internal sealed partial class CellEmitter
         public void Write(SourceWriter w)
         {
             w.Line("int _H = _f.Hidden;");
-            foreach (var line in _bindings) w.Line(line);
+            // The buffers, bound once: a few of a kind to a line, so that the math keeps most of the page.
+            foreach (var kind in _bindings.GroupBy(b => b.Substring(b.IndexOf("_f.") + 3, b.IndexOf('(') - b.IndexOf("_f.") - 3)))
+                foreach (var line in kind.Select((b, k) => (b, k)).GroupBy(x => x.k / 4))
+                    w.Line(string.Join(" ", line.Select(x => x.b)));
             w.Open("for (int _b = _b0; _b < _b1; _b++)");
             w.Line("int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch");
             if (_statements.Any(s => s.Contains("_rowNext"))) w.Line("int _rowNext = _row + _f.Batch; // the same row one step later");

@@ -94,42 +94,29 @@ namespace RnnGen
                 if (parameters.Length < ParameterCount) throw new __System.ArgumentException($"Gru: 'parameters' holds {parameters.Length} values but needs {ParameterCount}.", nameof(parameters));
                 // PyTorch's recurrent layers draw every parameter from uniform(-1/sqrt(hidden), 1/sqrt(hidden)).
                 double bound = 1.0 / __System.Math.Sqrt(__hidden);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ir, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_iz, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_in, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hr, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hz, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hn, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ir, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_iz, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_in, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hr, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hz, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hn, __hidden), random, bound);
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ir, 3 * __hidden * __input), random, bound); // weight_ih
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hr, 3 * __hidden * __hidden), random, bound); // weight_hh
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ir, 3 * __hidden), random, bound); // bias_ih
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hr, 3 * __hidden), random, bound); // bias_hh
             }
 
             // The time loop, the products, the threads and the backward pass through time are the runtime's (RnnGen.Recurrence.RecurrenceDriver).
             public void Forward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __System.ReadOnlySpan<float> initialStates, __System.Span<float> outputs, __System.Span<float> finalStates, __RnnGen.CellTape<float> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+                __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
             public void Forward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __System.ReadOnlySpan<double> initialStates, __System.Span<double> outputs, __System.Span<double> finalStates, __RnnGen.CellTape<double> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+                __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
             public void Backward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __RnnGen.CellTape<float> tape, __System.ReadOnlySpan<float> outputGradients, __System.ReadOnlySpan<float> finalStateGradients, __System.Span<float> parameterGradients, __System.Span<float> inputGradients, __System.Span<float> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+                __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
             public void Backward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __RnnGen.CellTape<double> tape, __System.ReadOnlySpan<double> outputGradients, __System.ReadOnlySpan<double> finalStateGradients, __System.Span<double> parameterGradients, __System.Span<double> inputGradients, __System.Span<double> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+                __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
 
             // The step's math as fused loops over rows [firstRow, endRow) and hidden columns [firstColumn, endColumn).
             private struct __Operators : __Recurrence.IRecurrenceOperator
             {
-                public static void Forward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
-                {
+                public static void Forward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T> =>
                     ForwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
-                }
-
-                public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
-                {
+                public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T> =>
                     BackwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
-                }
 
                 // r = Sigmoid(W_ir * x + b_ir + W_hr * h + b_hr)
                 // z = Sigmoid(W_iz * x + b_iz + W_hz * h + b_hz)
@@ -139,14 +126,9 @@ namespace RnnGen
                 private static void ForwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
                 {
                     int _H = _f.Hidden;
-                    var _Xp = _f.Products(0);
-                    var _Vec_b_ir = _f.Vector(0);
-                    var _Rp_h = _f.Products(1);
-                    var _Vec_b_hr = _f.Vector(3);
-                    var _Vec_b_iz = _f.Vector(1);
-                    var _Vec_b_hz = _f.Vector(4);
-                    var _Vec_b_in = _f.Vector(2);
-                    var _Vec_b_hn = _f.Vector(5);
+                    var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
+                    var _Vec_b_ir = _f.Vector(0); var _Vec_b_hr = _f.Vector(3); var _Vec_b_iz = _f.Vector(1); var _Vec_b_hz = _f.Vector(4);
+                    var _Vec_b_in = _f.Vector(2); var _Vec_b_hn = _f.Vector(5);
                     var _State_h = _f.States(0);
                     for (int _b = _b0; _b < _b1; _b++)
                     {
@@ -183,25 +165,15 @@ namespace RnnGen
                 private static void BackwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
                 {
                     int _H = _f.Hidden;
-                    var _Xp = _f.Products(0);
-                    var _Vec_b_ir = _f.Vector(0);
-                    var _Rp_h = _f.Products(1);
-                    var _Vec_b_hr = _f.Vector(3);
-                    var _Vec_b_iz = _f.Vector(1);
-                    var _Vec_b_hz = _f.Vector(4);
-                    var _Vec_b_in = _f.Vector(2);
-                    var _Vec_b_hn = _f.Vector(5);
+                    var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
+                    var _Vec_b_ir = _f.Vector(0); var _Vec_b_hr = _f.Vector(3); var _Vec_b_iz = _f.Vector(1); var _Vec_b_hz = _f.Vector(4);
+                    var _Vec_b_in = _f.Vector(2); var _Vec_b_hn = _f.Vector(5);
                     var _State_h = _f.States(0);
                     var _dNext_h = _f.NextStateAdjoints(0);
                     var _dPrev_h = _f.PrevStateAdjoints(0);
-                    var _dRp_h = _f.ProductAdjoints(1);
-                    var _Grad_b_hn = _f.VectorGradients(5);
-                    var _dXp = _f.ProductAdjoints(0);
-                    var _Grad_b_in = _f.VectorGradients(2);
-                    var _Grad_b_hz = _f.VectorGradients(4);
-                    var _Grad_b_iz = _f.VectorGradients(1);
-                    var _Grad_b_hr = _f.VectorGradients(3);
-                    var _Grad_b_ir = _f.VectorGradients(0);
+                    var _dRp_h = _f.ProductAdjoints(1); var _dXp = _f.ProductAdjoints(0);
+                    var _Grad_b_hn = _f.VectorGradients(5); var _Grad_b_in = _f.VectorGradients(2); var _Grad_b_hz = _f.VectorGradients(4); var _Grad_b_iz = _f.VectorGradients(1);
+                    var _Grad_b_hr = _f.VectorGradients(3); var _Grad_b_ir = _f.VectorGradients(0);
                     for (int _b = _b0; _b < _b1; _b++)
                     {
                         int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -244,7 +216,6 @@ namespace RnnGen
                             var hNext = v31;
                             // The adjoints that arrive from later steps and passes:
                             var d_hNext = TV.Load(_dNext_h, _b * _H + _j);
-                            // h' = v31
                             var d_v31 = d_hNext;
                             // v31 = v29 + v30
                             var d_v29 = d_v31;
@@ -309,7 +280,6 @@ namespace RnnGen
                         }
                     }
                 }
-
             }
         }
     }

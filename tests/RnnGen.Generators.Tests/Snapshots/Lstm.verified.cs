@@ -103,46 +103,29 @@ namespace RnnGen
                 if (parameters.Length < ParameterCount) throw new __System.ArgumentException($"Lstm: 'parameters' holds {parameters.Length} values but needs {ParameterCount}.", nameof(parameters));
                 // PyTorch's recurrent layers draw every parameter from uniform(-1/sqrt(hidden), 1/sqrt(hidden)).
                 double bound = 1.0 / __System.Math.Sqrt(__hidden);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ii, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_if, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ig, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_io, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hi, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hf, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hg, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ho, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ii, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_if, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ig, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_io, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hi, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hf, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hg, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ho, __hidden), random, bound);
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ii, 4 * __hidden * __input), random, bound); // weight_ih
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hi, 4 * __hidden * __hidden), random, bound); // weight_hh
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ii, 4 * __hidden), random, bound); // bias_ih
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hi, 4 * __hidden), random, bound); // bias_hh
             }
 
             // The time loop, the products, the threads and the backward pass through time are the runtime's (RnnGen.Recurrence.RecurrenceDriver).
             public void Forward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __System.ReadOnlySpan<float> initialStates, __System.Span<float> outputs, __System.Span<float> finalStates, __RnnGen.CellTape<float> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+                __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
             public void Forward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __System.ReadOnlySpan<double> initialStates, __System.Span<double> outputs, __System.Span<double> finalStates, __RnnGen.CellTape<double> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+                __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
             public void Backward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __RnnGen.CellTape<float> tape, __System.ReadOnlySpan<float> outputGradients, __System.ReadOnlySpan<float> finalStateGradients, __System.Span<float> parameterGradients, __System.Span<float> inputGradients, __System.Span<float> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+                __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
             public void Backward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __RnnGen.CellTape<double> tape, __System.ReadOnlySpan<double> outputGradients, __System.ReadOnlySpan<double> finalStateGradients, __System.Span<double> parameterGradients, __System.Span<double> inputGradients, __System.Span<double> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+                __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
 
             // The step's math as fused loops over rows [firstRow, endRow) and hidden columns [firstColumn, endColumn).
             private struct __Operators : __Recurrence.IRecurrenceOperator
             {
-                public static void Forward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
-                {
+                public static void Forward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T> =>
                     ForwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
-                }
-
-                public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
-                {
+                public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T> =>
                     BackwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
-                }
 
                 // i = Sigmoid(W_ii * x + b_ii + W_hi * h + b_hi)
                 // f = Sigmoid(W_if * x + b_if + W_hf * h + b_hf)
@@ -155,18 +138,10 @@ namespace RnnGen
                 private static void ForwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
                 {
                     int _H = _f.Hidden;
-                    var _Xp = _f.Products(0);
-                    var _Vec_b_ii = _f.Vector(0);
-                    var _Rp_h = _f.Products(1);
-                    var _Vec_b_hi = _f.Vector(4);
-                    var _Vec_b_if = _f.Vector(1);
-                    var _Vec_b_hf = _f.Vector(5);
-                    var _Vec_b_ig = _f.Vector(2);
-                    var _Vec_b_hg = _f.Vector(6);
-                    var _Vec_b_io = _f.Vector(3);
-                    var _Vec_b_ho = _f.Vector(7);
-                    var _State_c = _f.States(1);
-                    var _State_h = _f.States(0);
+                    var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
+                    var _Vec_b_ii = _f.Vector(0); var _Vec_b_hi = _f.Vector(4); var _Vec_b_if = _f.Vector(1); var _Vec_b_hf = _f.Vector(5);
+                    var _Vec_b_ig = _f.Vector(2); var _Vec_b_hg = _f.Vector(6); var _Vec_b_io = _f.Vector(3); var _Vec_b_ho = _f.Vector(7);
+                    var _State_c = _f.States(1); var _State_h = _f.States(0);
                     for (int _b = _b0; _b < _b1; _b++)
                     {
                         int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -210,30 +185,15 @@ namespace RnnGen
                 private static void BackwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
                 {
                     int _H = _f.Hidden;
-                    var _Xp = _f.Products(0);
-                    var _Vec_b_ii = _f.Vector(0);
-                    var _Rp_h = _f.Products(1);
-                    var _Vec_b_hi = _f.Vector(4);
-                    var _Vec_b_if = _f.Vector(1);
-                    var _Vec_b_hf = _f.Vector(5);
-                    var _Vec_b_ig = _f.Vector(2);
-                    var _Vec_b_hg = _f.Vector(6);
-                    var _Vec_b_io = _f.Vector(3);
-                    var _Vec_b_ho = _f.Vector(7);
+                    var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
+                    var _Vec_b_ii = _f.Vector(0); var _Vec_b_hi = _f.Vector(4); var _Vec_b_if = _f.Vector(1); var _Vec_b_hf = _f.Vector(5);
+                    var _Vec_b_ig = _f.Vector(2); var _Vec_b_hg = _f.Vector(6); var _Vec_b_io = _f.Vector(3); var _Vec_b_ho = _f.Vector(7);
                     var _State_c = _f.States(1);
-                    var _dNext_h = _f.NextStateAdjoints(0);
-                    var _dNext_c = _f.NextStateAdjoints(1);
+                    var _dNext_h = _f.NextStateAdjoints(0); var _dNext_c = _f.NextStateAdjoints(1);
                     var _dPrev_c = _f.PrevStateAdjoints(1);
-                    var _Grad_b_ho = _f.VectorGradients(7);
-                    var _dRp_h = _f.ProductAdjoints(1);
-                    var _dXp = _f.ProductAdjoints(0);
-                    var _Grad_b_io = _f.VectorGradients(3);
-                    var _Grad_b_hg = _f.VectorGradients(6);
-                    var _Grad_b_ig = _f.VectorGradients(2);
-                    var _Grad_b_hf = _f.VectorGradients(5);
-                    var _Grad_b_if = _f.VectorGradients(1);
-                    var _Grad_b_hi = _f.VectorGradients(4);
-                    var _Grad_b_ii = _f.VectorGradients(0);
+                    var _Grad_b_ho = _f.VectorGradients(7); var _Grad_b_io = _f.VectorGradients(3); var _Grad_b_hg = _f.VectorGradients(6); var _Grad_b_ig = _f.VectorGradients(2);
+                    var _Grad_b_hf = _f.VectorGradients(5); var _Grad_b_if = _f.VectorGradients(1); var _Grad_b_hi = _f.VectorGradients(4); var _Grad_b_ii = _f.VectorGradients(0);
+                    var _dRp_h = _f.ProductAdjoints(1); var _dXp = _f.ProductAdjoints(0);
                     for (int _b = _b0; _b < _b1; _b++)
                     {
                         int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -286,9 +246,7 @@ namespace RnnGen
                             // The adjoints that arrive from later steps and passes:
                             var d_hNext = TV.Load(_dNext_h, _b * _H + _j);
                             var d_cNext2 = TV.Load(_dNext_c, _b * _H + _j);
-                            // c' = cNext
                             var d_cNext = d_cNext2;
-                            // h' = v39
                             var d_v39 = d_hNext;
                             // v39 = o * v38
                             var d_o = d_v39 * v38;
@@ -368,7 +326,6 @@ namespace RnnGen
                         }
                     }
                 }
-
             }
         }
     }

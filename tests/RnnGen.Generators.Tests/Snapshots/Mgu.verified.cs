@@ -87,23 +87,23 @@ namespace RnnGen.Tests.Cells
             if (parameters.Length < ParameterCount) throw new __System.ArgumentException($"Mgu: 'parameters' holds {parameters.Length} values but needs {ParameterCount}.", nameof(parameters));
             // PyTorch's recurrent layers draw every parameter from uniform(-1/sqrt(hidden), 1/sqrt(hidden)).
             double bound = 1.0 / __System.Math.Sqrt(__hidden);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Wf, __hidden * __input), random, bound);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Wh, __hidden * __input), random, bound);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Uf, __hidden * __hidden), random, bound);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Uh, __hidden * __hidden), random, bound);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_bf, __hidden), random, bound);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_bh, __hidden), random, bound);
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Wf, 1 * __hidden * __input), random, bound); // Wf
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Wh, 1 * __hidden * __input), random, bound); // Wh
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Uf, 1 * __hidden * __hidden), random, bound); // Uf
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_Uh, 1 * __hidden * __hidden), random, bound); // Uh
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_bf, 1 * __hidden), random, bound); // bf
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_bh, 1 * __hidden), random, bound); // bh
         }
 
         // The time loop, the products, the threads and the backward pass through time are the runtime's (RnnGen.Recurrence.RecurrenceDriver).
         public void Forward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __System.ReadOnlySpan<float> initialStates, __System.Span<float> outputs, __System.Span<float> finalStates, __RnnGen.CellTape<float> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+            __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
         public void Forward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __System.ReadOnlySpan<double> initialStates, __System.Span<double> outputs, __System.Span<double> finalStates, __RnnGen.CellTape<double> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+            __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
         public void Backward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __RnnGen.CellTape<float> tape, __System.ReadOnlySpan<float> outputGradients, __System.ReadOnlySpan<float> finalStateGradients, __System.Span<float> parameterGradients, __System.Span<float> inputGradients, __System.Span<float> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+            __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
         public void Backward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __RnnGen.CellTape<double> tape, __System.ReadOnlySpan<double> outputGradients, __System.ReadOnlySpan<double> finalStateGradients, __System.Span<double> parameterGradients, __System.Span<double> inputGradients, __System.Span<double> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+            __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
 
         // The step's math as fused loops over rows [firstRow, endRow) and hidden columns [firstColumn, endColumn).
         private struct __Operators : __Recurrence.IRecurrenceOperator
@@ -113,7 +113,6 @@ namespace RnnGen.Tests.Cells
                 if (pass == 0 && segment == 0) ForwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
                 else if (pass == 1 && segment == 0) ForwardPass1Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
             }
-
             public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 if (pass == 0 && segment == 0) BackwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
@@ -125,12 +124,10 @@ namespace RnnGen.Tests.Cells
             private static void ForwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
-                var _Xp = _f.Products(0);
-                var _Rp_h = _f.Products(1);
+                var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
                 var _Vec_bf = _f.Vector(0);
-                var _Saved_f = _f.Saved(0);
+                var _Saved_f = _f.Saved(0); var _Saved_v9 = _f.Saved(1);
                 var _State_h = _f.States(0);
-                var _Saved_v9 = _f.Saved(1);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -156,8 +153,7 @@ namespace RnnGen.Tests.Cells
             private static void ForwardPass1Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
-                var _Xp = _f.Products(0);
-                var _Rp_v9 = _f.Products(2);
+                var _Xp = _f.Products(0); var _Rp_v9 = _f.Products(2);
                 var _Vec_bh = _f.Vector(1);
                 var _Saved_f = _f.Saved(0);
                 var _State_h = _f.States(0);
@@ -186,16 +182,13 @@ namespace RnnGen.Tests.Cells
             private static void BackwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
-                var _Xp = _f.Products(0);
-                var _Rp_h = _f.Products(1);
+                var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
                 var _Vec_bf = _f.Vector(0);
                 var _State_h = _f.States(0);
-                var _Adj_f = _f.AdjointSlot(0);
-                var _Adj_v9 = _f.AdjointSlot(1);
+                var _Adj_f = _f.AdjointSlot(0); var _Adj_v9 = _f.AdjointSlot(1);
                 var _dPrev_h = _f.PrevStateAdjoints(0);
                 var _Grad_bf = _f.VectorGradients(0);
-                var _dXp = _f.ProductAdjoints(0);
-                var _dRp_h = _f.ProductAdjoints(1);
+                var _dXp = _f.ProductAdjoints(0); var _dRp_h = _f.ProductAdjoints(1);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -240,8 +233,7 @@ namespace RnnGen.Tests.Cells
             private static void BackwardPass1Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
-                var _Xp = _f.Products(0);
-                var _Rp_v9 = _f.Products(2);
+                var _Xp = _f.Products(0); var _Rp_v9 = _f.Products(2);
                 var _Vec_bh = _f.Vector(1);
                 var _Saved_f = _f.Saved(0);
                 var _State_h = _f.States(0);
@@ -249,8 +241,7 @@ namespace RnnGen.Tests.Cells
                 var _Adj_f = _f.AdjointSlot(0);
                 var _dPrev_h = _f.PrevStateAdjoints(0);
                 var _Grad_bh = _f.VectorGradients(1);
-                var _dXp = _f.ProductAdjoints(0);
-                var _dRp_v9 = _f.ProductAdjoints(2);
+                var _dXp = _f.ProductAdjoints(0); var _dRp_v9 = _f.ProductAdjoints(2);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -275,7 +266,6 @@ namespace RnnGen.Tests.Cells
                         var hNext = v19;
                         // The adjoints that arrive from later steps and passes:
                         var d_hNext = TV.Load(_dNext_h, _b * _H + _j);
-                        // h' = v19
                         var d_v19 = d_hNext;
                         // v19 = v17 + v18
                         var d_v17 = d_v19;
@@ -303,7 +293,6 @@ namespace RnnGen.Tests.Cells
                     }
                 }
             }
-
         }
     }
 }

@@ -91,25 +91,25 @@ namespace RnnGen.Tests.Cells
             if (parameters.Length < ParameterCount) throw new __System.ArgumentException($"NormCell: 'parameters' holds {parameters.Length} values but needs {ParameterCount}.", nameof(parameters));
             // PyTorch's recurrent layers draw every parameter from uniform(-1/sqrt(hidden), 1/sqrt(hidden)).
             double bound = 1.0 / __System.Math.Sqrt(__hidden);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_W, __hidden * __input), random, bound);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_U, __hidden * __hidden), random, bound);
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_V, __hidden * __hidden), random, bound);
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_W, 1 * __hidden * __input), random, bound); // W
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_U, 1 * __hidden * __hidden), random, bound); // U
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_V, 1 * __hidden * __hidden), random, bound); // V
             __Kernels.CellSupport.Fill(parameters.Slice(__at_gain, __hidden), 1.0); // a LayerNorm gain starts at one
             __Kernels.CellSupport.Fill(parameters.Slice(__at_shift, __hidden), 0.0); // a LayerNorm bias starts at zero
             __Kernels.CellSupport.Fill(parameters.Slice(__at_gain2, __hidden), 1.0); // a LayerNorm gain starts at one
             __Kernels.CellSupport.Fill(parameters.Slice(__at_shift2, __hidden), 0.0); // a LayerNorm bias starts at zero
-            __Kernels.CellSupport.Uniform(parameters.Slice(__at_b, __hidden), random, bound);
+            __Kernels.CellSupport.Uniform(parameters.Slice(__at_b, 1 * __hidden), random, bound); // b
         }
 
         // The time loop, the products, the threads and the backward pass through time are the runtime's (RnnGen.Recurrence.RecurrenceDriver).
         public void Forward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __System.ReadOnlySpan<float> initialStates, __System.Span<float> outputs, __System.Span<float> finalStates, __RnnGen.CellTape<float> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+            __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
         public void Forward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __System.ReadOnlySpan<double> initialStates, __System.Span<double> outputs, __System.Span<double> finalStates, __RnnGen.CellTape<double> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+            __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
         public void Backward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __RnnGen.CellTape<float> tape, __System.ReadOnlySpan<float> outputGradients, __System.ReadOnlySpan<float> finalStateGradients, __System.Span<float> parameterGradients, __System.Span<float> inputGradients, __System.Span<float> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+            __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
         public void Backward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __RnnGen.CellTape<double> tape, __System.ReadOnlySpan<double> outputGradients, __System.ReadOnlySpan<double> finalStateGradients, __System.Span<double> parameterGradients, __System.Span<double> inputGradients, __System.Span<double> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+            __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
 
         // The step's math as fused loops over rows [firstRow, endRow) and hidden columns [firstColumn, endColumn).
         private struct __Operators : __Recurrence.IRecurrenceOperator
@@ -121,7 +121,6 @@ namespace RnnGen.Tests.Cells
                 else if (pass == 1 && segment == 0) ForwardPass1Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
                 else if (pass == 1 && segment == 1) ForwardPass1Segment1<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
             }
-
             public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 if (pass == 0 && segment == 0) BackwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
@@ -134,8 +133,7 @@ namespace RnnGen.Tests.Cells
             private static void ForwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
-                var _Xp = _f.Products(0);
-                var _Rp_h = _f.Products(1);
+                var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
                 var _Saved_v4 = _f.Saved(0);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
@@ -160,11 +158,8 @@ namespace RnnGen.Tests.Cells
                 int _H = _f.Hidden;
                 var _Mean_pre = _f.Means(0);
                 var _Rstd_pre = _f.Rstds(0);
-                var _Saved_v4 = _f.Saved(0);
-                var _Vec_gain = _f.Vector(0);
-                var _Vec_shift = _f.Vector(1);
-                var _Vec_b = _f.Vector(4);
-                var _Saved_a = _f.Saved(1);
+                var _Saved_v4 = _f.Saved(0); var _Saved_a = _f.Saved(1);
+                var _Vec_gain = _f.Vector(0); var _Vec_shift = _f.Vector(1); var _Vec_b = _f.Vector(4);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -187,10 +182,9 @@ namespace RnnGen.Tests.Cells
             private static void ForwardPass1Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
-                var _Saved_a = _f.Saved(1);
+                var _Saved_a = _f.Saved(1); var _Saved_v11 = _f.Saved(2);
                 var _State_h = _f.States(0);
                 var _Rp_a = _f.Products(2);
-                var _Saved_v11 = _f.Saved(2);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -214,8 +208,7 @@ namespace RnnGen.Tests.Cells
                 var _Mean_v12 = _f.Means(1);
                 var _Rstd_v12 = _f.Rstds(1);
                 var _Saved_v11 = _f.Saved(2);
-                var _Vec_gain2 = _f.Vector(2);
-                var _Vec_shift2 = _f.Vector(3);
+                var _Vec_gain2 = _f.Vector(2); var _Vec_shift2 = _f.Vector(3);
                 var _State_h = _f.States(0);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
@@ -240,15 +233,13 @@ namespace RnnGen.Tests.Cells
             private static void BackwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
             {
                 int _H = _f.Hidden;
-                var _Xp = _f.Products(0);
-                var _Rp_h = _f.Products(1);
+                var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
                 var _Mean_pre = _f.Means(0);
                 var _Rstd_pre = _f.Rstds(0);
                 var _Sums_pre = _f.NormSums(0);
                 var _Vec_gain = _f.Vector(0);
                 var _Adj_pre = _f.AdjointSlot(0);
-                var _dXp = _f.ProductAdjoints(0);
-                var _dRp_h = _f.ProductAdjoints(1);
+                var _dXp = _f.ProductAdjoints(0); var _dRp_h = _f.ProductAdjoints(1);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -284,14 +275,9 @@ namespace RnnGen.Tests.Cells
                 var _Mean_pre = _f.Means(0);
                 var _Rstd_pre = _f.Rstds(0);
                 var _Saved_v4 = _f.Saved(0);
-                var _Vec_gain = _f.Vector(0);
-                var _Vec_shift = _f.Vector(1);
-                var _Vec_b = _f.Vector(4);
-                var _Adj_pre = _f.AdjointSlot(0);
-                var _Adj_a = _f.AdjointSlot(1);
-                var _Grad_gain = _f.VectorGradients(0);
-                var _Grad_shift = _f.VectorGradients(1);
-                var _Grad_b = _f.VectorGradients(4);
+                var _Vec_gain = _f.Vector(0); var _Vec_shift = _f.Vector(1); var _Vec_b = _f.Vector(4);
+                var _Adj_pre = _f.AdjointSlot(0); var _Adj_a = _f.AdjointSlot(1);
+                var _Grad_gain = _f.VectorGradients(0); var _Grad_shift = _f.VectorGradients(1); var _Grad_b = _f.VectorGradients(4);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -337,8 +323,7 @@ namespace RnnGen.Tests.Cells
                 var _Rstd_v12 = _f.Rstds(1);
                 var _Sums_v12 = _f.NormSums(1);
                 var _Vec_gain2 = _f.Vector(2);
-                var _Adj_v12 = _f.AdjointSlot(2);
-                var _Adj_a = _f.AdjointSlot(1);
+                var _Adj_v12 = _f.AdjointSlot(2); var _Adj_a = _f.AdjointSlot(1);
                 var _dRp_a = _f.ProductAdjoints(2);
                 var _dPrev_h = _f.PrevStateAdjoints(0);
                 for (int _b = _b0; _b < _b1; _b++)
@@ -380,12 +365,10 @@ namespace RnnGen.Tests.Cells
                 var _Mean_v12 = _f.Means(1);
                 var _Rstd_v12 = _f.Rstds(1);
                 var _Saved_v11 = _f.Saved(2);
-                var _Vec_gain2 = _f.Vector(2);
-                var _Vec_shift2 = _f.Vector(3);
+                var _Vec_gain2 = _f.Vector(2); var _Vec_shift2 = _f.Vector(3);
                 var _Adj_v12 = _f.AdjointSlot(2);
                 var _dNext_h = _f.NextStateAdjoints(0);
-                var _Grad_gain2 = _f.VectorGradients(2);
-                var _Grad_shift2 = _f.VectorGradients(3);
+                var _Grad_gain2 = _f.VectorGradients(2); var _Grad_shift2 = _f.VectorGradients(3);
                 for (int _b = _b0; _b < _b1; _b++)
                 {
                     int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -403,7 +386,6 @@ namespace RnnGen.Tests.Cells
                         // The adjoints that arrive from later steps and passes:
                         var d_v12 = TV.Load(_Adj_v12, _b * _H + _j);
                         var d_hNext = TV.Load(_dNext_h, _b * _H + _j);
-                        // h' = v12
                         d_v12 += d_hNext;
                         TV.Store(_Adj_v12, _b * _H + _j, d_v12); // read by the segment before, with its row means
                         // v12 = LayerNorm(v11, gain2, shift2)
@@ -412,7 +394,6 @@ namespace RnnGen.Tests.Cells
                     }
                 }
             }
-
         }
     }
 }

@@ -78,44 +78,37 @@ namespace RnnGen
                 if (parameters.Length < ParameterCount) throw new __System.ArgumentException($"SimpleRnn: 'parameters' holds {parameters.Length} values but needs {ParameterCount}.", nameof(parameters));
                 // PyTorch's recurrent layers draw every parameter from uniform(-1/sqrt(hidden), 1/sqrt(hidden)).
                 double bound = 1.0 / __System.Math.Sqrt(__hidden);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ih, __hidden * __input), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hh, __hidden * __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ih, __hidden), random, bound);
-                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hh, __hidden), random, bound);
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_ih, 1 * __hidden * __input), random, bound); // weight_ih
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_W_hh, 1 * __hidden * __hidden), random, bound); // weight_hh
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_ih, 1 * __hidden), random, bound); // bias_ih
+                __Kernels.CellSupport.Uniform(parameters.Slice(__at_b_hh, 1 * __hidden), random, bound); // bias_hh
             }
 
             // The time loop, the products, the threads and the backward pass through time are the runtime's (RnnGen.Recurrence.RecurrenceDriver).
             public void Forward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __System.ReadOnlySpan<float> initialStates, __System.Span<float> outputs, __System.Span<float> finalStates, __RnnGen.CellTape<float> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+                __Recurrence.RecurrenceDriver.Forward<__Operators, float>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
             public void Forward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __System.ReadOnlySpan<double> initialStates, __System.Span<double> outputs, __System.Span<double> finalStates, __RnnGen.CellTape<double> tape, int steps, int batch) =>
-    __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
+                __Recurrence.RecurrenceDriver.Forward<__Operators, double>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);
             public void Backward(__System.ReadOnlySpan<float> parameters, __System.ReadOnlySpan<float> inputs, __RnnGen.CellTape<float> tape, __System.ReadOnlySpan<float> outputGradients, __System.ReadOnlySpan<float> finalStateGradients, __System.Span<float> parameterGradients, __System.Span<float> inputGradients, __System.Span<float> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+                __Recurrence.RecurrenceDriver.Backward<__Operators, float>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
             public void Backward(__System.ReadOnlySpan<double> parameters, __System.ReadOnlySpan<double> inputs, __RnnGen.CellTape<double> tape, __System.ReadOnlySpan<double> outputGradients, __System.ReadOnlySpan<double> finalStateGradients, __System.Span<double> parameterGradients, __System.Span<double> inputGradients, __System.Span<double> initialStateGradients) =>
-    __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
+                __Recurrence.RecurrenceDriver.Backward<__Operators, double>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);
 
             // The step's math as fused loops over rows [firstRow, endRow) and hidden columns [firstColumn, endColumn).
             private struct __Operators : __Recurrence.IRecurrenceOperator
             {
-                public static void Forward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
-                {
+                public static void Forward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T> =>
                     ForwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
-                }
-
-                public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
-                {
+                public static void Backward<T, TV>(int pass, int segment, scoped ref __Recurrence.RecurrenceFrame<T> f, int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T> =>
                     BackwardPass0Segment0<T, TV>(ref f, firstRow, endRow, firstColumn, endColumn);
-                }
 
                 // h' = Tanh(W_ih * x + b_ih + W_hh * h + b_hh)
                 [__System.Runtime.CompilerServices.MethodImpl(__System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void ForwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
                 {
                     int _H = _f.Hidden;
-                    var _Xp = _f.Products(0);
-                    var _Vec_b_ih = _f.Vector(0);
-                    var _Rp_h = _f.Products(1);
-                    var _Vec_b_hh = _f.Vector(1);
+                    var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
+                    var _Vec_b_ih = _f.Vector(0); var _Vec_b_hh = _f.Vector(1);
                     var _State_h = _f.States(0);
                     for (int _b = _b0; _b < _b1; _b++)
                     {
@@ -140,15 +133,11 @@ namespace RnnGen
                 private static void BackwardPass0Segment0<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
                 {
                     int _H = _f.Hidden;
-                    var _Xp = _f.Products(0);
-                    var _Vec_b_ih = _f.Vector(0);
-                    var _Rp_h = _f.Products(1);
-                    var _Vec_b_hh = _f.Vector(1);
+                    var _Xp = _f.Products(0); var _Rp_h = _f.Products(1);
+                    var _Vec_b_ih = _f.Vector(0); var _Vec_b_hh = _f.Vector(1);
                     var _dNext_h = _f.NextStateAdjoints(0);
-                    var _Grad_b_hh = _f.VectorGradients(1);
-                    var _dRp_h = _f.ProductAdjoints(1);
-                    var _dXp = _f.ProductAdjoints(0);
-                    var _Grad_b_ih = _f.VectorGradients(0);
+                    var _Grad_b_hh = _f.VectorGradients(1); var _Grad_b_ih = _f.VectorGradients(0);
+                    var _dRp_h = _f.ProductAdjoints(1); var _dXp = _f.ProductAdjoints(0);
                     for (int _b = _b0; _b < _b1; _b++)
                     {
                         int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
@@ -169,7 +158,6 @@ namespace RnnGen
                             var hNext = v9;
                             // The adjoints that arrive from later steps and passes:
                             var d_hNext = TV.Load(_dNext_h, _b * _H + _j);
-                            // h' = v9
                             var d_v9 = d_hNext;
                             // v9 = Tanh(v8)
                             var d_v8 = d_v9 * (TV.Constant(1) - v9 * v9);
@@ -189,7 +177,6 @@ namespace RnnGen
                         }
                     }
                 }
-
             }
         }
     }
