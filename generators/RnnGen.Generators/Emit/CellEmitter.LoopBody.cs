@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generators.Differentiation;
 using RnnGen.Generators.Model;
+using RnnGen.Generators.Operations;
 using RnnGen.Generators.Planning;
 
 namespace RnnGen.Generators.Emit;
@@ -11,8 +12,9 @@ internal sealed partial class CellEmitter
     // ---- One j-loop --------------------------------------------------------------------------------
 
     /// <summary>
-    /// The body of one fused loop over a row: statements in order, plus the loads they need, which are
-    /// gathered as expressions ask for values and written at the top of the loop.
+    /// The body of one fused loop over rows and columns: statements in order, plus the loads they need, which are
+    /// gathered as expressions ask for values and written at the top of the loop, and the buffers they read from
+    /// the driver's frame, bound once before the rows.
     /// </summary>
     private sealed class LoopBody
     {
@@ -21,9 +23,10 @@ internal sealed partial class CellEmitter
         private readonly bool _backward;
         private readonly List<string> _loads = new();
         private readonly HashSet<int> _loaded = new();
-        private readonly List<string> _leafAdjoints = new();
         private readonly List<string> _statements = new();
         private readonly SortedSet<string> _prologue = new();
+        private readonly List<string> _bindings = new();
+        private readonly HashSet<string> _bound = new();
 
         public LoopBody(CellEmitter emitter, int pass, int segment, bool backward)
         {
@@ -34,8 +37,24 @@ internal sealed partial class CellEmitter
         }
 
         public void Add(string statement) => _statements.Add(statement);
-        public void AddLeafAdjoint(string statement) => _leafAdjoints.Add(statement);
 
+        // ---- The buffers, by their place in the runtime plan (RnnGen.Recurrence.RecurrencePlan) ----
+
+        private string Buffer(string local, string source)
+        {
+            if (_bound.Add(local)) _bindings.Add($"var {local} = _f.{source};");
+            return local;
+        }
+
+        public string ProductBuffer(ProductGroup g) => Buffer("_" + g.Name, $"Products({g.Index})");
+        public string ProductAdjointBuffer(ProductGroup g) => Buffer("_d" + g.Name, $"ProductAdjoints({g.Index})");
+        public string StateBuffer(int state) => Buffer("_State_" + _e.StateName(state), $"States({state})");
+        public string NextAdjointBuffer(int state) => Buffer("_dNext_" + _e.StateName(state), $"NextStateAdjoints({state})");
+        public string PrevAdjointBuffer(int state) => Buffer("_dPrev_" + _e.StateName(state), $"PrevStateAdjoints({state})");
+        public string SavedBuffer(int id) => Buffer("_Saved_" + _e._names[id], $"Saved({_e._savedIndex[id]})");
+        public string SlotBuffer(int id) => Buffer("_Adj_" + _e._names[id], $"AdjointSlot({_e._slotIndex[id]})");
+        public string VectorBuffer(int parameter) => Buffer("_Vec_" + _e.Field(parameter), $"Vector({_e._vectorIndex[parameter]})");
+        public string GradientBuffer(int parameter) => Buffer("_Grad_" + _e.Field(parameter), $"VectorGradients({_e._vectorIndex[parameter]})");
         public bool IsLocal(int id) =>
             _e._nodes[id].IsElementwise && _e._plan.PassOf[id] == _pass && _e._plan.SegmentOf[id] == _segment;
 
@@ -45,7 +64,7 @@ internal sealed partial class CellEmitter
         public bool Inlined(int id)
         {
             var n = _e._nodes[id];
-            if (_backward || n.Name is not null || n.Kind is NodeKind.Output || Operations.OperationTable.Of(n.Kind).IsRowwise || _e._plan.Saved[id]) return false;
+            if (_backward || n.Name is not null || n.Kind is NodeKind.Output || OperationTable.Of(n.Kind).IsRowwise || _e._plan.Saved[id]) return false;
             var consumers = _e._nodes.Where(c => c.A == id || c.B == id).ToList();
             return consumers.Count == 1 && consumers[0].A != consumers[0].B && consumers[0].Kind != NodeKind.MatVec && IsLocal(consumers[0].Id);
         }
@@ -61,7 +80,7 @@ internal sealed partial class CellEmitter
         /// every sum is fixed by the batch alone and not by how the rows are shared between threads.</summary>
         public string GradientRow()
         {
-            _prologue.Add("int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums");
+            _prologue.Add("int _atGrad = _f.GradientRow(_b); // this row's block of the bias-gradient sums");
             return "_atGrad";
         }
 
@@ -80,16 +99,16 @@ internal sealed partial class CellEmitter
             switch (n.Kind)
             {
                 case NodeKind.State:
-                    return $"TV.Load(_f.{StateBuffer(_e.StateName(n.StateIndex))}, _row * _H + _j)";
+                    return $"TV.Load({StateBuffer(n.StateIndex)}, _row * _H + _j)";
                 case NodeKind.Bias:
-                    return $"TV.Load(_f.{_e.Field(n.Param)}, _j)";
+                    return $"TV.Load({VectorBuffer(n.Param)}, _j)";
                 case NodeKind.MatVec:
                     var g = _e._plan.Groups[_e._plan.GroupOf[n.Id]];
-                    return $"TV.Load(_f.{g.Name}, {GroupRow(g)} + {_e._plan.BlockOf[n.Id]} * _H + _j)";
+                    return $"TV.Load({ProductBuffer(g)}, {GroupRow(g)} + {_e._plan.BlockOf[n.Id]} * _H + _j)";
                 default:
                     if (!_e._plan.Saved[n.Id])
                         throw new System.InvalidOperationException($"value '{_e._names[n.Id]}' is read outside its pass but was not planned to be saved");
-                    return $"TV.Load(_f.{_e.Saved(n.Id)}, _row * _H + _j)";
+                    return $"TV.Load({SavedBuffer(n.Id)}, _row * _H + _j)";
             }
         }
 
@@ -101,14 +120,14 @@ internal sealed partial class CellEmitter
 
         private TermContext Context(System.Func<string> adjoint) => new(Value, adjoint, ParamValue, Statistic);
 
-        /// <summary>A row statistic of a node, splat once per row: a forward one is saved per step and row, a backward one
-        /// was just computed for this row.</summary>
+        /// <summary>A row statistic of a node, splatted once per row from where the driver keeps it.</summary>
         private string Statistic(int node, string name)
         {
             string y = _e._names[node];
+            var (frame, index) = OperationText.StatisticPlace(OperationTable.Of(_e._nodes[node].Kind), name, "_row", "_b");
+            string buffer = Buffer($"_{frame}_{y}", $"{frame}({_e._normIndex[node]})");
             string local = $"_{name.ToLowerInvariant()}_{y}";
-            var statistic = Operations.OperationTable.Of(_e._nodes[node].Kind).Statistics.First(s => s.Name == name);
-            _prologue.Add($"var {local} = TV.Splat({OperationText.StatisticField("_f", statistic, y, "_row")});");
+            _prologue.Add($"var {local} = TV.Splat({buffer}[{index}]);");
             return local;
         }
 
@@ -118,7 +137,7 @@ internal sealed partial class CellEmitter
             var node = _e._nodes.FirstOrDefault(n => n.Kind == NodeKind.Bias && n.Param == parameter);
             if (node is not null) return Value(node.Id);
             string name = "_p_" + _e.Field(parameter);
-            if (_loaded.Add(-1 - parameter)) _loads.Add($"var {name} = TV.Load(_f.{_e.Field(parameter)}, _j);");
+            if (_loaded.Add(-1 - parameter)) _loads.Add($"var {name} = TV.Load({VectorBuffer(parameter)}, _j);");
             return name;
         }
 
@@ -126,12 +145,12 @@ internal sealed partial class CellEmitter
         {
             var n = _e._nodes[id];
             var parts = new List<string>();
-            if (n.Kind == NodeKind.Output) parts.Add($"TV.Load(_f.dNext_{_e.StateName(n.StateIndex)}, _b * _H + _j)");
-            if (_e._plan.AdjointSlot[id]) parts.Add($"TV.Load(_f.{_e.Slot(id)}, _b * _H + _j)");
-            // A derivative that reads means of its node's adjoint row (LayerNorm's) is added here, in its operand's segment,
-            // once that row is complete: its adjoint is then read back from the node's slot.
-            foreach (var c in _e._plan.Contributions.Where(c => c.ToNode == id && Operations.OperationTable.ReadsAdjointRow(c.Term, _e._nodes)))
-                parts.Add(OperationText.Render(c.Term, Context(() => $"TV.Load(_f.{_e.Slot(c.From)}, _b * _H + _j)")));
+            if (n.Kind == NodeKind.Output) parts.Add($"TV.Load({NextAdjointBuffer(n.StateIndex)}, _b * _H + _j)");
+            if (_e._plan.AdjointSlot[id]) parts.Add($"TV.Load({SlotBuffer(id)}, _b * _H + _j)");
+            // A derivative that reads means of its node's adjoint row (LayerNorm's input adjoint) is added here, in its
+            // operand's segment, once the driver has the row's means: the node's adjoint is read back from its slot.
+            foreach (var c in _e._plan.Contributions.Where(c => c.ToNode == id && OperationTable.ReadsAdjointRow(c.Term, _e._nodes)))
+                parts.Add(OperationText.Render(c.Term, Context(() => $"TV.Load({SlotBuffer(c.From)}, _b * _H + _j)")));
             return parts.Count == 0 ? "TV.Zero" : string.Join(" + ", parts);
         }
 
@@ -140,13 +159,18 @@ internal sealed partial class CellEmitter
         public void Write(SourceWriter w)
         {
             w.Line("int _H = _f.Hidden;");
-            w.Line("int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch");
+            // The buffers, bound once: a few of a kind to a line, so that the math keeps most of the page.
+            foreach (var kind in _bindings.GroupBy(b => b.Substring(b.IndexOf("_f.") + 3, b.IndexOf('(') - b.IndexOf("_f.") - 3)))
+                foreach (var line in kind.Select((b, k) => (b, k)).GroupBy(x => x.k / 4))
+                    w.Line(string.Join(" ", line.Select(x => x.b)));
+            w.Open("for (int _b = _b0; _b < _b1; _b++)");
+            w.Line("int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch");
             if (_statements.Any(s => s.Contains("_rowNext"))) w.Line("int _rowNext = _row + _f.Batch; // the same row one step later");
             foreach (var line in _prologue) w.Line(line);
-            w.Open("for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)");
+            w.Open("for (int _j = _j0; _j + TV.Count <= _j1; _j += TV.Count)");
             foreach (var line in _loads) w.Line(line);
-            foreach (var line in _leafAdjoints) w.Line(line);
             foreach (var line in _statements) w.Line(line);
+            w.Close();
             w.Close();
         }
     }

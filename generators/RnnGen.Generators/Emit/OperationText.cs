@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generators.Differentiation;
 using RnnGen.Generators.Model;
@@ -37,40 +36,19 @@ internal static class OperationText
 
     // ---- Row statistics ------------------------------------------------------------------------
 
-    /// <summary>Where a row statistic of the node named <paramref name="y"/> lives in a frame: a forward one per step and
-    /// row (<paramref name="row"/>), a backward one for the row being differentiated.</summary>
-    public static string StatisticField(string frame, RowStatistic statistic, string y, string row) =>
-        $"{frame}.{statistic.Name}_{y}" + (statistic.Backward ? "" : $"[{row}]");
-
-    /// <summary>The frame's fields for a node's row statistics.</summary>
-    public static IEnumerable<string> StatisticFields(Node node, string y)
-    {
-        var statistics = OperationTable.Of(node.Kind).Statistics;
-        var forward = statistics.Where(s => !s.Backward).Select(s => $"{s.Name}_{y}").ToList();
-        var backward = statistics.Where(s => s.Backward).Select(s => $"{s.Name}_{y}").ToList();
-        if (forward.Count > 0) yield return $"public global::System.Span<T> {string.Join(", ", forward)}; // [steps, batch]";
-        if (backward.Count > 0) yield return $"public T {string.Join(", ", backward)}; // row means for the backward pass";
-    }
-
-    /// <summary>The forward statistics a node keeps on the tape, one [steps, batch] buffer each.</summary>
-    public static IEnumerable<string> TapeStatistics(Node node, string y) =>
-        OperationTable.Of(node.Kind).Statistics.Where(s => !s.Backward).Select(s => $"{s.Name}_{y}");
-
     /// <summary>
-    /// The call of one of an operation's row kernels (<see cref="Operation.ForwardKernel"/>, <see cref="Operation.BackwardKernel"/>)
-    /// for one row, as a statement: {A}, {Adjoint}, {Param0}, {Param1} from the emitter, statistics from the frame.
+    /// Where the runtime driver keeps a node's row statistic <paramref name="name"/> (RnnGen.Recurrence.RecurrenceFrame):
+    /// the frame's buffer <see cref="RowStatistic.Frame"/> of the node, read at <paramref name="row"/> (the row of the
+    /// sequence batch) for a forward statistic and at <paramref name="batchRow"/> for a backward one; statistics that
+    /// share a buffer lie side by side in each row, in table order.
     /// </summary>
-    public static string RowKernel(string template, Node node, string y, string row, string operandRow, string adjointRow, System.Func<int, string> parameter)
+    public static (string Frame, string Index) StatisticPlace(Operation op, string name, string row, string batchRow)
     {
-        var statistics = OperationTable.Of(node.Kind).Statistics;
-        return System.Text.RegularExpressions.Regex.Replace(template, @"\{(\w+)\}", m => m.Groups[1].Value switch
-        {
-            "A" => operandRow,
-            "Adjoint" => adjointRow,
-            "Param0" => parameter(node.Param),
-            "Param1" => parameter(node.Param2),
-            var name => StatisticField("f", statistics.Single(s => s.Name == name), y, row),
-        }) + ";";
+        var statistic = op.Statistics.Single(s => s.Name == name);
+        var sharing = op.Statistics.Where(s => s.Frame == statistic.Frame).ToList();
+        string at = statistic.Backward ? batchRow : row;
+        int k = sharing.IndexOf(statistic);
+        return (statistic.Frame, sharing.Count == 1 ? at : $"{sharing.Count} * {at}" + (k > 0 ? $" + {k}" : ""));
     }
 
     private static string Apply(Term term, ITermContext context)

@@ -24,13 +24,16 @@ internal enum DerivativeTarget { Operand, Parameter }
 internal sealed record Derivative(DerivativeTarget Target, int Index, Term Term);
 
 /// <summary>
-/// A scalar per row that an operation needs besides its operands, such as LayerNorm's mean, computed by a runtime
-/// kernel between two segments of a pass. <see cref="Definition"/> is what that kernel computes, as a term (a
-/// <see cref="TermKind.RowMean"/>), which the tests hold the kernel to; null where the term language cannot yet
-/// say it (a reciprocal square root). <see cref="Backward"/> statistics are means of the adjoint, so a derivative
-/// that reads one is added after the adjoints of the whole row are known, in the operand's own segment.
+/// A scalar per row that an operation needs besides its operands, such as LayerNorm's mean. The runtime driver computes
+/// it between two segments of a pass (RnnGen.Recurrence.RecurrenceDriver, through RnnGen.Kernels.RowNorm: the one
+/// runtime place of these sums) and keeps it in the frame's buffer <see cref="Frame"/>, one per node: a forward
+/// statistic per row of the sequence batch, a backward one per row of the batch; statistics that share a buffer lie
+/// side by side in each row, in table order. <see cref="Definition"/> is what the driver computes, as a term (a
+/// <see cref="TermKind.RowMean"/>), which the tests hold RowNorm to; null where the term language cannot yet say it
+/// (a reciprocal square root). <see cref="Backward"/> statistics are means of the adjoint, so a derivative that
+/// reads one is added after the adjoints of the whole row are known, in the operand's own segment.
 /// </summary>
-internal sealed record RowStatistic(string Name, bool Backward, Term? Definition);
+internal sealed record RowStatistic(string Name, bool Backward, Term? Definition, string Frame);
 
 /// <summary>
 /// Everything the generator knows about one operation of the IR, in one place (docs/ARCHITECTURE.md, "Where to add
@@ -66,12 +69,6 @@ internal sealed class Operation
     public bool Associative { get; init; }
     public Derivative[] Derivatives { get; init; } = Array.Empty<Derivative>();
     public RowStatistic[] Statistics { get; init; } = Array.Empty<RowStatistic>();
-    /// <summary>The runtime call that computes the forward statistics of one row before the node's segment runs:
-    /// {A} is the operand's saved row, a statistic's name its place in the frame.</summary>
-    public string? ForwardKernel { get; init; }
-    /// <summary>The runtime call that computes the backward statistics of one row before the operand's segment runs
-    /// backward: also {Adjoint}, the node's adjoint row, and {Param0}, {Param1}, its parameters.</summary>
-    public string? BackwardKernel { get; init; }
     /// <summary>Whether the operation reduces over the row: it starts a segment of its pass (Planning/Planner).</summary>
     public bool IsRowwise => Statistics.Length > 0;
     /// <summary>The member of RnnGen.Onnx.CellOp the step graph names it by; null for an operation added after that

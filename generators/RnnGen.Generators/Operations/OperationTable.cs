@@ -73,21 +73,20 @@ internal static class OperationTable
             DslName = "Exp", Syntax = Syntax.Call, Arity = 1, Fold = (a, _) => Math.Exp(a), Simd = "TV.Exp({0})",
             Derivatives = new[] { ToOperand(0, Adj * Result) }, CellOp = "Exp", Onnx = "Exp",
         },
-        // LayerNorm(v, gain, bias) over the row, biased variance, epsilon 1e-5 (RnnGen.Kernels.RowNorm, PyTorch's default).
-        // Its input's adjoint reads two means of the adjoint, M1 and M2, so it is added in the input's own segment.
+        // LayerNorm(v, gain, bias) over the row, biased variance, epsilon 1e-5 (PyTorch's default). The runtime driver
+        // computes the row statistics with RnnGen.Kernels.RowNorm; everything else about it is these terms. Its input's
+        // adjoint reads two means of the adjoint, M1 and M2, so it is added in the input's own segment.
         new(NodeKind.LayerNorm)
         {
             DslName = "LayerNorm", Syntax = Syntax.Call, Arity = 1, Parameters = 2, ParameterInit = new[] { 1.0, 0.0 },
             Forward = NormHat * Param(0) + Param(1),
             Statistics = new[]
             {
-                new RowStatistic("Mean", Backward: false, Mean(Operand(0))),
-                new RowStatistic("Rstd", Backward: false, null), // 1 / sqrt(mean((v - Mean)²) + 1e-5)
-                new RowStatistic("M1", Backward: true, Mean(Adj * Param(0))),
-                new RowStatistic("M2", Backward: true, Mean(Adj * Param(0) * NormHat)),
+                new RowStatistic("Mean", Backward: false, Mean(Operand(0)), Frame: "Means"),
+                new RowStatistic("Rstd", Backward: false, null, Frame: "Rstds"), // 1 / sqrt(mean((v - Mean)²) + 1e-5)
+                new RowStatistic("M1", Backward: true, Mean(Adj * Param(0)), Frame: "NormSums"),
+                new RowStatistic("M2", Backward: true, Mean(Adj * Param(0) * NormHat), Frame: "NormSums"),
             },
-            ForwardKernel = "global::RnnGen.Kernels.RowNorm.Statistics<T>({A}, out {Mean}, out {Rstd})",
-            BackwardKernel = "global::RnnGen.Kernels.RowNorm.BackwardSums<T>({Adjoint}, {Param0}, {A}, {Mean}, {Rstd}, out {M1}, out {M2})",
             Derivatives = new[]
             {
                 ToParameter(0, Adj * (Operand(0) - Stat("Mean")) * Stat("Rstd")),

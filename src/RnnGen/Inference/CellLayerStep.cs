@@ -5,7 +5,7 @@ namespace RnnGen.Inference;
 /// with one step, the very call a model's forward pass makes, so that a session gives the model's bits.
 /// </summary>
 /// <remarks>
-/// The cell is the session's own instance (a generated cell keeps per-call scratch in itself); the weights are read
+/// The cell is the session's own instance, with its own tape (where the recurrence driver keeps a call's buffers); the weights are read
 /// from the model's store at every step, never copied. The next states go to a second buffer, swapped in afterwards,
 /// so the cell never reads and writes one span in the same call.
 /// </remarks>

@@ -3,7 +3,11 @@ using System.Numerics;
 
 namespace RnnGen.Kernels;
 
-/// <summary>The row reductions of layer normalisation, called by generated cells between fused passes.</summary>
+/// <summary>
+/// The row reductions of layer normalisation, which the recurrence driver (RnnGen.Recurrence) computes between two
+/// segments of a pass: the one runtime place of LayerNorm's math. The rest of it is the generator's operation table,
+/// whose terms define these sums too (tests/RnnGen.Generators.Tests/Analysis/OperationTableTests.cs holds them to it).
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RowNorm
 {

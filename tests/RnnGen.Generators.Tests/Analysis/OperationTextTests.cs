@@ -56,14 +56,19 @@ public sealed class OperationTextTests
     }
 
     [Fact]
-    public void A_row_statistic_is_read_per_row_in_the_forward_pass_and_once_per_row_backward()
+    public void A_row_statistic_is_read_where_the_driver_keeps_it_per_row_forward_and_per_batch_row_backward()
     {
-        var node = new Node(3, NodeKind.LayerNorm, A: 1, Param: 2, Param2: 4);
         var op = Operations.OperationTable.Of(NodeKind.LayerNorm);
 
-        var call = OperationText.RowKernel(op.BackwardKernel!, node, "n", "r", "rowA", "rowD", p => "p" + p);
-
-        Assert.Equal("global::RnnGen.Kernels.RowNorm.BackwardSums<T>(rowD, p2, rowA, f.Mean_n[r], f.Rstd_n[r], out f.M1_n, out f.M2_n);", call);
+        // Mean and Rstd each have a [steps, batch] buffer of their own; M1 and M2 share one, [batch, 2], in table order.
+        Assert.Equal(("Means", "row"), OperationText.StatisticPlace(op, "Mean", "row", "b"));
+        Assert.Equal(("Rstds", "row"), OperationText.StatisticPlace(op, "Rstd", "row", "b"));
+        Assert.Equal(("NormSums", "2 * b"), OperationText.StatisticPlace(op, "M1", "row", "b"));
+        Assert.Equal(("NormSums", "2 * b + 1"), OperationText.StatisticPlace(op, "M2", "row", "b"));
+        // Every buffer the table names is one the runtime's frame has, taking the node's index among the cell's norms.
+        foreach (var statistic in Operations.OperationTable.All.SelectMany(o => o.Statistics))
+            Assert.Equal(new[] { typeof(int) },
+                typeof(RnnGen.Recurrence.RecurrenceFrame<double>).GetMethod(statistic.Frame)!.GetParameters().Select(p => p.ParameterType));
     }
 
     private static Node Node() => new(7, NodeKind.LayerNorm, A: 1, Param: 2, Param2: 3);
