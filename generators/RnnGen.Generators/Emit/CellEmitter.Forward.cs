@@ -6,140 +6,61 @@ namespace RnnGen.Generators.Emit;
 
 internal sealed partial class CellEmitter
 {
-    // ---- Forward ---------------------------------------------------------------------------------
+    // ---- The entry points: the runtime driver runs the recurrence ------------------------------------
 
-    private void EmitForward()
+    private void EmitEntryPoints()
     {
+        _w.Line("// The time loop, the products, the threads and the backward pass through time are the runtime's (RnnGen.Recurrence.RecurrenceDriver).");
         foreach (var type in new[] { "float", "double" })
         {
-            _w.Open($"public void Forward({Span(type, true)} parameters, {Span(type, true)} inputs, {Span(type, true)} initialStates, {Span(type)} outputs, {Span(type)} finalStates, global::RnnGen.CellTape<{type}> tape, int steps, int batch)");
-            EmitDispatch("ForwardCore", "parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch", type);
-            _w.Close();
-            _w.Line();
+            _w.Line($"public void Forward({Span(type, true)} parameters, {Span(type, true)} inputs, {Span(type, true)} initialStates, {Span(type)} outputs, {Span(type)} finalStates, __RnnGen.CellTape<{type}> tape, int steps, int batch) =>");
+            _w.Line($"    {Recurrence}.RecurrenceDriver.Forward<__Operators, {type}>(__plan, parameters, inputs, initialStates, outputs, finalStates, tape, steps, batch);");
         }
-
-        _w.Open($"private void ForwardCore<T, TV>(global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> inputs, global::System.ReadOnlySpan<T> initialStates, global::System.Span<T> outputs, global::System.Span<T> finalStates, global::RnnGen.CellTape<T> tape, int steps, int batch) {Constraints}");
-        _w.Line($"{Kernels}.CellSupport.CheckForward(\"{_cell.TypeName}\", ParameterCount, {States}, __input, __hidden, steps, batch, parameters.Length, inputs.Length, initialStates.Length, outputs.Length, finalStates.Length);");
-        _w.Line("tape.Begin(steps, batch);");
-        _w.Line("int I = __input, H = __hidden, rows = steps * batch;");
-        _w.Line("var f = TapeFrame(tape, parameters);");
-        if (InputGroup is { } input)
+        foreach (var type in new[] { "float", "double" })
         {
-            _w.Line("// The input's products for every step at once, before the recurrence:");
-            foreach (var run in input.Runs)
-            {
-                _w.Line($"// Xp[t, b]{Blocks(input, run)} = {Stack(input, run)} * {_cell.InputName}[t, b]");
-                _w.Line($"{Kernels}.Gemm.Multiply<T>(false, true, rows, {run.Count} * H, I, inputs, I, parameters.Slice({At(Field(FirstWeight(input, run)))}), I, f.Xp.Slice({run.Start} * H), {input.Products.Count} * H, false);");
-            }
+            _w.Line($"public void Backward({Span(type, true)} parameters, {Span(type, true)} inputs, __RnnGen.CellTape<{type}> tape, {Span(type, true)} outputGradients, {Span(type, true)} finalStateGradients, {Span(type)} parameterGradients, {Span(type)} inputGradients, {Span(type)} initialStateGradients) =>");
+            _w.Line($"    {Recurrence}.RecurrenceDriver.Backward<__Operators, {type}>(__plan, parameters, inputs, tape, outputGradients, finalStateGradients, parameterGradients, inputGradients, initialStateGradients);");
         }
-        for (int k = 0; k < States; k++)
-        {
-            string s = StateBuffer(StateName(k));
-            _w.Line($"if (initialStates.IsEmpty) f.{s}.Slice(0, batch * H).Clear();");
-            _w.Line($"else initialStates.Slice({k} * batch * H, batch * H).CopyTo(f.{s});");
-        }
-        if (RecurrentGroups.Any())
-        {
-            _w.Line("// Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).");
-            _w.Line("__packed = steps >= 4;");
-            _w.Open("if (__packed)");
-            foreach (var g in RecurrentGroups)
-                for (int r = 0; r < g.Runs.Count; r++)
-                    _w.Line($"{Kernels}.Gemm.Pack<T>(true, H, {g.Runs[r].Count} * H, parameters.Slice({At(Field(FirstWeight(g, g.Runs[r])))}), H, Packing<T>(ref {PackedField(g, r, true)}));");
-            _w.Close();
-        }
-        _w.Line("// The recurrence: its rows shared between threads when a step's products are too small to split.");
-        _w.Line($"int parts = {Kernels}.RowSplit.Parts(batch, {StepFlops()});");
-        _w.Line("__tape = tape;");
-        _w.Line($"if (parts > 1) {Kernels}.RowSplit.Run(parts, batch, parameters, default, __forwardPart as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__forwardPart = new {Kernels}.RowSplit.Body<T>(ForwardPart<T, TV>)));");
-        _w.Line($"else ForwardSteps<T, TV>(f, parameters, 0, batch, {Kernels}.RowSplit.PassParts(batch, H));");
-        _w.Line("__tape = null;");
-        _w.Line($"// The outputs are the first state ({StateName(0)}) after each step.");
-        _w.Line($"f.{StateBuffer(StateName(0))}.Slice(batch * H, rows * H).CopyTo(outputs);");
-        _w.Open("if (!finalStates.IsEmpty)");
-        for (int k = 0; k < States; k++)
-            _w.Line($"f.{StateBuffer(StateName(k))}.Slice(rows * H, batch * H).CopyTo(finalStates.Slice({k} * batch * H));");
-        _w.Close();
-        _w.Close();
         _w.Line();
+    }
 
-        _w.Line("private void ForwardPart<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) " + Constraints + " =>");
-        _w.Line("    ForwardSteps<T, TV>(TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters), parameters, b0, b1, 1);");
-        _w.Line();
+    // ---- The operators: the step's math, as fused loops over rows and hidden columns -----------------
 
-        _w.Line("// Every step for rows [b0, b1): the products of each level, then the fused passes they feed (their rows");
-        _w.Line("// shared between passParts threads when the products were big enough to be split themselves).");
-        _w.Line(HotPath);
-        _w.Open($"private void ForwardSteps<T, TV>(Frame<T> f, global::System.ReadOnlySpan<T> parameters, int b0, int b1, int passParts) {Constraints}");
-        _w.Line("int H = f.Hidden, batch = f.Batch, steps = f.Steps;");
-        _w.Open("for (int t = 0; t < steps; t++)");
-        _w.Line("f.Step = t;");
-        foreach (var pass in _plan.Passes)
+    private void EmitOperators()
+    {
+        _w.Line("// The step's math as fused loops over rows [firstRow, endRow) and hidden columns [firstColumn, endColumn).");
+        _w.Open("private struct __Operators : __Recurrence.IRecurrenceOperator");
+        var segments = _plan.Passes.SelectMany((p, i) => p.Segments.Select(s => (Pass: i, s.Index))).ToList();
+        foreach (var method in new[] { "Forward", "Backward" })
         {
-            foreach (var g in RecurrentGroups.Where(g => g.Level == pass.Level))
+            string signature = $"public static void {method}<T, TV>(int pass, int segment, scoped ref {FrameType} f, int firstRow, int endRow, int firstColumn, int endColumn) {Constraints}";
+            if (segments.Count == 1)
             {
-                for (int r = 0; r < g.Runs.Count; r++)
-                {
-                    var run = g.Runs[r];
-                    string c = $"f.{g.Name}.Slice((t * batch + b0) * {g.Products.Count} * H + {run.Start} * H)";
-                    _w.Line($"// {g.Name}[t]{Blocks(g, run)} = {Stack(g, run)} * {_names[g.Operand]}[t]");
-                    _w.Line($"if (__packed) {Kernels}.Gemm.Multiply<T>(b1 - b0, {OperandAt(g, "t")}, H, ({Kernels}.PackedMatrix<T>){PackedField(g, r, true)}!, {c}, {g.Products.Count} * H, false);");
-                    _w.Line($"else {Kernels}.Gemm.Multiply<T>(false, true, b1 - b0, {run.Count} * H, H, {OperandAt(g, "t")}, H, parameters.Slice({At(Field(FirstWeight(g, run)))}), H, {c}, {g.Products.Count} * H, false);");
-                }
+                _w.Line(signature + " =>");
+                _w.Line("    " + Dispatch(method, segments[0].Pass, segments[0].Index, only: true));
+                continue;
             }
-            int p = _plan.Passes.ToList().IndexOf(pass);
-            _w.Open("if (passParts > 1)");
-            _w.Line("__step = t;");
-            _w.Line($"{Kernels}.RowSplit.Run(passParts, batch, parameters, default, __forwardPass{p} as {Kernels}.RowSplit.Body<T> ?? ({Kernels}.RowSplit.Body<T>)(__forwardPass{p} = new {Kernels}.RowSplit.Body<T>(ForwardPass{p}Part<T, TV>)));");
+            _w.Open(signature);
+            for (int k = 0; k < segments.Count; k++)
+                _w.Line((k > 0 ? "else " : "") + Dispatch(method, segments[k].Pass, segments[k].Index, only: false));
             _w.Close();
-            _w.Line($"else ForwardPass{p}Rows<T, TV>(ref f, b0, b1);");
         }
-        _w.Close();
-        _w.Close();
         _w.Line();
-
-        for (int p = 0; p < _plan.Passes.Count; p++)
-        {
-            var pass = _plan.Passes[p];
-            _w.Line($"private void ForwardPass{p}Part<T, TV>(int part, int b0, int b1, global::System.ReadOnlySpan<T> parameters, global::System.ReadOnlySpan<T> unused) {Constraints}");
-            _w.Line("{");
-            _w.Line("    var f = TapeFrame((global::RnnGen.CellTape<T>)__tape!, parameters);");
-            _w.Line("    f.Step = __step;");
-            _w.Line($"    ForwardPass{p}Rows<T, TV>(ref f, b0, b1);");
-            _w.Line("}");
-            _w.Line();
-            _w.Line($"// Pass {p} of step f.Step for rows [b0, b1).");
-            _w.Open($"private static void ForwardPass{p}Rows<T, TV>(scoped ref Frame<T> f, int b0, int b1) {Constraints}");
-            _w.Line("int H = f.Hidden, batch = f.Batch, t = f.Step, vectorEnd = H - H % TV.Count;");
-            _w.Open("for (int b = b0; b < b1; b++)");
-            foreach (var segment in pass.Segments)
-            {
-                foreach (int norm in segment.Norms)
-                {
-                    var n = _nodes[norm];
-                    _w.Line($"{Kernels}.RowNorm.Statistics<T>(f.{Saved(n.A)}.Slice((t * batch + b) * H, H), out f.Mean_{_names[norm]}[t * batch + b], out f.Rstd_{_names[norm]}[t * batch + b]);");
-                }
-                _w.Line($"ForwardPass{p}Segment{segment.Index}<T, TV>(ref f, b, 0, vectorEnd);");
-                _w.Line($"ForwardPass{p}Segment{segment.Index}<T, {Kernels}.Scalar<T>>(ref f, b, vectorEnd, H);");
-            }
-            _w.Close();
-            _w.Close();
-            _w.Line();
-        }
-
         for (int p = 0; p < _plan.Passes.Count; p++)
             foreach (var segment in _plan.Passes[p].Segments)
                 EmitForwardSegment(p, segment);
+        for (int p = 0; p < _plan.Passes.Count; p++)
+            foreach (var segment in _plan.Passes[p].Segments)
+                EmitBackwardSegment(p, segment, last: p == _plan.Passes.Count - 1 && segment.Index == _plan.Passes[p].Segments.Count - 1);
+        _w.Close();
     }
-
-    private static string Blocks(ProductGroup g, Run run) => run.Count == g.Products.Count ? "" : $" (blocks {run.Start}..{run.Start + run.Count - 1})";
 
     private void EmitForwardSegment(int p, Segment segment)
     {
         foreach (int id in segment.Nodes.Where(id => _nodes[id].Name is not null || _nodes[id].Kind == NodeKind.Output))
             _w.Line($"// {Label(id)} = {ExpressionText.Of(_nodes[id], _cell)}");
         _w.Line(HotPath);
-        _w.Open($"private static void ForwardPass{p}Segment{segment.Index}<T, TV>(scoped ref Frame<T> _f, int _b, int _start, int _end) {Constraints}");
+        _w.Open($"private static void ForwardPass{p}Segment{segment.Index}<T, TV>(scoped ref {FrameType} _f, int _b0, int _b1, int _j0, int _j1) {Constraints}");
         var body = new LoopBody(this, p, segment.Index, backward: false);
         foreach (int id in segment.Nodes)
         {
@@ -147,9 +68,9 @@ internal sealed partial class CellEmitter
             if (body.Inlined(id)) continue;
             body.Add($"var {_names[id]} = {body.Expression(id)};");
             if (node.Kind == NodeKind.Output)
-                body.Add($"TV.Store(_f.{StateBuffer(StateName(node.StateIndex))}, _rowNext * _H + _j, {_names[id]});");
+                body.Add($"TV.Store({body.StateBuffer(node.StateIndex)}, _rowNext * _H + _j, {_names[id]});");
             else if (_plan.Saved[id])
-                body.Add($"TV.Store(_f.{Saved(id)}, _row * _H + _j, {_names[id]});");
+                body.Add($"TV.Store({body.SavedBuffer(id)}, _row * _H + _j, {_names[id]});");
         }
         body.Write(_w);
         _w.Close();

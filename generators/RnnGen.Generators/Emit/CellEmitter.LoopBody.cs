@@ -11,8 +11,9 @@ internal sealed partial class CellEmitter
     // ---- One j-loop --------------------------------------------------------------------------------
 
     /// <summary>
-    /// The body of one fused loop over a row: statements in order, plus the loads they need, which are
-    /// gathered as expressions ask for values and written at the top of the loop.
+    /// The body of one fused loop over rows and columns: statements in order, plus the loads they need, which are
+    /// gathered as expressions ask for values and written at the top of the loop, and the buffers they read from
+    /// the driver's frame, bound once before the rows.
     /// </summary>
     private sealed class LoopBody
     {
@@ -21,9 +22,10 @@ internal sealed partial class CellEmitter
         private readonly bool _backward;
         private readonly List<string> _loads = new();
         private readonly HashSet<int> _loaded = new();
-        private readonly List<string> _leafAdjoints = new();
         private readonly List<string> _statements = new();
         private readonly SortedSet<string> _prologue = new();
+        private readonly List<string> _bindings = new();
+        private readonly HashSet<string> _bound = new();
 
         public LoopBody(CellEmitter emitter, int pass, int segment, bool backward)
         {
@@ -34,7 +36,36 @@ internal sealed partial class CellEmitter
         }
 
         public void Add(string statement) => _statements.Add(statement);
-        public void AddLeafAdjoint(string statement) => _leafAdjoints.Add(statement);
+
+        // ---- The buffers, by their place in the runtime plan (RnnGen.Recurrence.RecurrencePlan) ----
+
+        private string Buffer(string local, string source)
+        {
+            if (_bound.Add(local)) _bindings.Add($"var {local} = _f.{source};");
+            return local;
+        }
+
+        public string ProductBuffer(ProductGroup g) => Buffer("_" + g.Name, $"Products({g.Index})");
+        public string ProductAdjointBuffer(ProductGroup g) => Buffer("_d" + g.Name, $"ProductAdjoints({g.Index})");
+        public string StateBuffer(int state) => Buffer("_State_" + _e.StateName(state), $"States({state})");
+        public string NextAdjointBuffer(int state) => Buffer("_dNext_" + _e.StateName(state), $"NextStateAdjoints({state})");
+        public string PrevAdjointBuffer(int state) => Buffer("_dPrev_" + _e.StateName(state), $"PrevStateAdjoints({state})");
+        public string SavedBuffer(int id) => Buffer("_Saved_" + _e._names[id], $"Saved({_e._savedIndex[id]})");
+        public string SlotBuffer(int id) => Buffer("_Adj_" + _e._names[id], $"AdjointSlot({_e._slotIndex[id]})");
+        public string VectorBuffer(int parameter) => Buffer("_Vec_" + _e.Field(parameter), $"Vector({_e._vectorIndex[parameter]})");
+        public string GradientBuffer(int parameter) => Buffer("_Grad_" + _e.Field(parameter), $"VectorGradients({_e._vectorIndex[parameter]})");
+        private string MeanBuffer(int norm) => Buffer("_Mean_" + _e._names[norm], $"Means({_e._normIndex[norm]})");
+        private string RstdBuffer(int norm) => Buffer("_Rstd_" + _e._names[norm], $"Rstds({_e._normIndex[norm]})");
+        private string SumsBuffer(int norm) => Buffer("_Sums_" + _e._names[norm], $"NormSums({_e._normIndex[norm]})");
+
+        /// <summary>The row statistics of a LayerNorm, splatted once per row.</summary>
+        private string NormStatistics(int norm)
+        {
+            string y = _e._names[norm];
+            _prologue.Add($"var _mean_{y} = TV.Splat({MeanBuffer(norm)}[_row]);");
+            _prologue.Add($"var _rstd_{y} = TV.Splat({RstdBuffer(norm)}[_row]);");
+            return y;
+        }
 
         public bool IsLocal(int id) =>
             _e._nodes[id].IsElementwise && _e._plan.PassOf[id] == _pass && _e._plan.SegmentOf[id] == _segment;
@@ -61,7 +92,7 @@ internal sealed partial class CellEmitter
         /// every sum is fixed by the batch alone and not by how the rows are shared between threads.</summary>
         public string GradientRow()
         {
-            _prologue.Add("int _atGrad = _f.AtGrad; // this row's block of the bias-gradient sums");
+            _prologue.Add("int _atGrad = _f.GradientRow(_b); // this row's block of the bias-gradient sums");
             return "_atGrad";
         }
 
@@ -80,16 +111,16 @@ internal sealed partial class CellEmitter
             switch (n.Kind)
             {
                 case NodeKind.State:
-                    return $"TV.Load(_f.{StateBuffer(_e.StateName(n.StateIndex))}, _row * _H + _j)";
+                    return $"TV.Load({StateBuffer(n.StateIndex)}, _row * _H + _j)";
                 case NodeKind.Bias:
-                    return $"TV.Load(_f.{_e.Field(n.Param)}, _j)";
+                    return $"TV.Load({VectorBuffer(n.Param)}, _j)";
                 case NodeKind.MatVec:
                     var g = _e._plan.Groups[_e._plan.GroupOf[n.Id]];
-                    return $"TV.Load(_f.{g.Name}, {GroupRow(g)} + {_e._plan.BlockOf[n.Id]} * _H + _j)";
+                    return $"TV.Load({ProductBuffer(g)}, {GroupRow(g)} + {_e._plan.BlockOf[n.Id]} * _H + _j)";
                 default:
                     if (!_e._plan.Saved[n.Id])
                         throw new System.InvalidOperationException($"value '{_e._names[n.Id]}' is read outside its pass but was not planned to be saved");
-                    return $"TV.Load(_f.{_e.Saved(n.Id)}, _row * _H + _j)";
+                    return $"TV.Load({SavedBuffer(n.Id)}, _row * _H + _j)";
             }
         }
 
@@ -112,9 +143,7 @@ internal sealed partial class CellEmitter
                 case NodeKind.Output: return Strip(A());
                 case NodeKind.LayerNorm:
                 {
-                    string y = _e._names[id];
-                    _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
-                    _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
+                    string y = NormStatistics(id);
                     return $"({A()} - _mean_{y}) * _rstd_{y} * {ParamValue(n.Param)} + {ParamValue(n.Param2)}";
                 }
                 default:
@@ -142,7 +171,7 @@ internal sealed partial class CellEmitter
             var node = _e._nodes.FirstOrDefault(n => n.Kind == NodeKind.Bias && n.Param == parameter);
             if (node is not null) return Value(node.Id);
             string name = "_p_" + _e.Field(parameter);
-            if (_loaded.Add(-1 - parameter)) _loads.Add($"var {name} = TV.Load(_f.{_e.Field(parameter)}, _j);");
+            if (_loaded.Add(-1 - parameter)) _loads.Add($"var {name} = TV.Load({VectorBuffer(parameter)}, _j);");
             return name;
         }
 
@@ -150,18 +179,16 @@ internal sealed partial class CellEmitter
         {
             var n = _e._nodes[id];
             var parts = new List<string>();
-            if (n.Kind == NodeKind.Output) parts.Add($"TV.Load(_f.dNext_{_e.StateName(n.StateIndex)}, _b * _H + _j)");
-            if (_e._plan.AdjointSlot[id]) parts.Add($"TV.Load(_f.{_e.Slot(id)}, _b * _H + _j)");
+            if (n.Kind == NodeKind.Output) parts.Add($"TV.Load({NextAdjointBuffer(n.StateIndex)}, _b * _H + _j)");
+            if (_e._plan.AdjointSlot[id]) parts.Add($"TV.Load({SlotBuffer(id)}, _b * _H + _j)");
             foreach (var norm in _e._nodes.Where(x => x.Kind == NodeKind.LayerNorm && x.A == id))
             {
                 // LayerNorm's input adjoint: rstd * (dy * gain - mean(dy * gain) - xhat * mean(dy * gain * xhat)).
-                string y = _e._names[norm.Id];
-                _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
-                _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
-                _prologue.Add($"var _m1_{y} = TV.Splat(_f.M1_{y});");
-                _prologue.Add($"var _m2_{y} = TV.Splat(_f.M2_{y});");
+                string y = NormStatistics(norm.Id);
+                _prologue.Add($"var _m1_{y} = TV.Splat({SumsBuffer(norm.Id)}[2 * _b]);");
+                _prologue.Add($"var _m2_{y} = TV.Splat({SumsBuffer(norm.Id)}[2 * _b + 1]);");
                 string gain = ParamValue(norm.Param);
-                parts.Add($"_rstd_{y} * (TV.Load(_f.{_e.Slot(norm.Id)}, _b * _H + _j) * {gain} - _m1_{y} - ({_e._names[id]} - _mean_{y}) * _rstd_{y} * _m2_{y})");
+                parts.Add($"_rstd_{y} * (TV.Load({SlotBuffer(norm.Id)}, _b * _H + _j) * {gain} - _m1_{y} - ({_e._names[id]} - _mean_{y}) * _rstd_{y} * _m2_{y})");
             }
             return parts.Count == 0 ? "TV.Zero" : string.Join(" + ", parts);
         }
@@ -180,9 +207,7 @@ internal sealed partial class CellEmitter
                 case TermKind.NormHat:
                 {
                     var norm = _e._nodes[term.Id];
-                    string y = _e._names[term.Id];
-                    _prologue.Add($"var _mean_{y} = TV.Splat(_f.Mean_{y}[_row]);");
-                    _prologue.Add($"var _rstd_{y} = TV.Splat(_f.Rstd_{y}[_row]);");
+                    string y = NormStatistics(term.Id);
                     return $"({Value(norm.A)} - _mean_{y}) * _rstd_{y}";
                 }
                 default:
@@ -196,13 +221,18 @@ internal sealed partial class CellEmitter
         public void Write(SourceWriter w)
         {
             w.Line("int _H = _f.Hidden;");
-            w.Line("int _row = _f.Step * _f.Batch + _b; // row (t, b) of the [steps, batch] sequence batch");
+            // The buffers, bound once: a few of a kind to a line, so that the math keeps most of the page.
+            foreach (var kind in _bindings.GroupBy(b => b.Substring(b.IndexOf("_f.") + 3, b.IndexOf('(') - b.IndexOf("_f.") - 3)))
+                foreach (var line in kind.Select((b, k) => (b, k)).GroupBy(x => x.k / 4))
+                    w.Line(string.Join(" ", line.Select(x => x.b)));
+            w.Open("for (int _b = _b0; _b < _b1; _b++)");
+            w.Line("int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch");
             if (_statements.Any(s => s.Contains("_rowNext"))) w.Line("int _rowNext = _row + _f.Batch; // the same row one step later");
             foreach (var line in _prologue) w.Line(line);
-            w.Open("for (int _j = _start; _j + TV.Count <= _end; _j += TV.Count)");
+            w.Open("for (int _j = _j0; _j + TV.Count <= _j1; _j += TV.Count)");
             foreach (var line in _loads) w.Line(line);
-            foreach (var line in _leafAdjoints) w.Line(line);
             foreach (var line in _statements) w.Line(line);
+            w.Close();
             w.Close();
         }
     }

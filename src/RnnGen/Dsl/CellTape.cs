@@ -9,6 +9,8 @@ public sealed class CellTape<T> where T : unmanaged
     private T[][] _slots = [];
 
     public int Steps { get; private set; }
+    /// <summary>The recurrence driver's buffers and scratch for this tape (<c>Recurrence.RecurrenceBuffers</c>): per call, not per cell.</summary>
+    internal object? Recurrence { get; set; }
     public int Batch { get; private set; }
 
     /// <summary>Records the sequence batch shape of the forward pass that fills this tape.</summary>

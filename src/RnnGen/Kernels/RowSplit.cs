@@ -11,15 +11,15 @@ namespace RnnGen.Kernels;
 /// computed with it;</item>
 /// <item>each block sums its own rows' bias gradients, and the blocks are added in order afterwards.</item>
 /// </list>
-/// Generated cells split the batch for the whole recurrence when a step's products are too small to split
-/// well themselves (small hidden sizes), which keeps the stacked recurrent weights hot in each core's cache
-/// instead of synchronising at every step; otherwise they share each step's fused passes by rows.
+/// The recurrence driver (<c>Recurrence.RecurrenceDriver</c>) splits the batch for the whole recurrence when a step's
+/// products are too small to split well themselves (small hidden sizes), which keeps the stacked recurrent weights hot
+/// in each core's cache instead of synchronising at every step; otherwise it shares each step's fused passes by rows.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class RowSplit
 {
-    /// <summary>The work of one part over its rows; the spans are those given to <see cref="Run{T}"/>.</summary>
-    public delegate void Body<T>(int part, int firstRow, int endRow, ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged;
+    /// <summary>The work of one part over its rows; the state and spans are those given to <see cref="Run{T}"/>.</summary>
+    public delegate void Body<T>(object state, int part, int firstRow, int endRow, ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged;
 
     /// <summary>The fewest rows of a block: one more than the few-row product kernels take.</summary>
     public const int BlockRows = GemmSmall.MaxRows + 1;
@@ -62,7 +62,7 @@ public static unsafe class RowSplit
     /// Runs body(0) on the calling thread and the other parts on workers, or all in turn when the workers are
     /// busy (the results are the same either way: a part's rows do not depend on another part's).
     /// </summary>
-    public static void Run<T>(int parts, int batch, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Body<T> body) where T : unmanaged
+    public static void Run<T>(int parts, int batch, ReadOnlySpan<T> a, ReadOnlySpan<T> b, object state, Body<T> body) where T : unmanaged
     {
         parts = Math.Clamp(parts, 1, Blocks(batch));
         if (parts == 1 || !GemmParallel.TryEnter())
@@ -70,7 +70,7 @@ public static unsafe class RowSplit
             for (int part = 0; part < parts; part++)
             {
                 var (first, end) = Rows(part, parts, batch);
-                body(part, first, end, a, b);
+                body(state, part, first, end, a, b);
             }
             return;
         }
@@ -79,7 +79,7 @@ public static unsafe class RowSplit
             // The workers rebuild the spans from pinned pointers: spans cannot cross threads.
             fixed (T* pa = a, pb = b)
             {
-                Job<T>.Set(body, parts, batch, pa, a.Length, pb, b.Length);
+                Job<T>.Set(body, state, parts, batch, pa, a.Length, pb, b.Length);
                 GemmParallel.Run(parts, Job<T>.Invoke);
                 Job<T>.Clear();
             }
@@ -95,12 +95,14 @@ public static unsafe class RowSplit
     {
         public static readonly Action<int> Invoke = RunPart;
         private static Body<T>? s_body;
+        private static object? s_state;
         private static int s_parts, s_batch, s_aLength, s_bLength;
         private static T* s_a, s_b;
 
-        public static void Set(Body<T> body, int parts, int batch, T* a, int aLength, T* b, int bLength)
+        public static void Set(Body<T> body, object state, int parts, int batch, T* a, int aLength, T* b, int bLength)
         {
             s_body = body;
+            s_state = state;
             s_parts = parts;
             s_batch = batch;
             s_a = a;
@@ -112,13 +114,14 @@ public static unsafe class RowSplit
         public static void Clear()
         {
             s_body = null;
+            s_state = null;
             s_a = s_b = null;
         }
 
         private static void RunPart(int part)
         {
             var (first, end) = Rows(part, s_parts, s_batch);
-            s_body!(part, first, end, new ReadOnlySpan<T>(s_a, s_aLength), new ReadOnlySpan<T>(s_b, s_bLength));
+            s_body!(s_state!, part, first, end, new ReadOnlySpan<T>(s_a, s_aLength), new ReadOnlySpan<T>(s_b, s_bLength));
         }
     }
 }

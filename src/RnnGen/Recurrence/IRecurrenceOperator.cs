@@ -1,0 +1,31 @@
+using System.ComponentModel;
+using System.Numerics;
+
+namespace RnnGen.Recurrence;
+
+/// <summary>
+/// The fused passes of one cell, as the generator writes them (docs/ARCHITECTURE.md, "The operator/driver line").
+/// A struct implements it, so that the driver, generic over that struct, calls each segment without a virtual
+/// call or a delegate: the JIT compiles one specialised driver per cell, element type and vector width.
+/// </summary>
+/// <remarks>
+/// Each method runs segment <c>segment</c> of pass <c>pass</c>, for the step <c>frame.Step</c>, over rows
+/// [firstRow, endRow) and hidden columns [firstColumn, endColumn), the range a whole number of vectors of
+/// <c>TV</c> (the driver runs a row's tail with <c>Scalar&lt;T&gt;</c>).
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IRecurrenceOperator
+{
+    static abstract void Forward<T, TV>(int pass, int segment, scoped ref RecurrenceFrame<T> frame, int firstRow, int endRow, int firstColumn, int endColumn)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct, ISimd<TV, T>;
+
+    static abstract void Backward<T, TV>(int pass, int segment, scoped ref RecurrenceFrame<T> frame, int firstRow, int endRow, int firstColumn, int endColumn)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct, ISimd<TV, T>;
+}
+
+/// <summary>A cell whose Forward and Backward run through <see cref="RecurrenceDriver"/>: its plan, for runtime code such as inference sessions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IPlannedCell
+{
+    RecurrencePlan Plan { get; }
+}

@@ -1,0 +1,121 @@
+using System.ComponentModel;
+
+namespace RnnGen.Recurrence;
+
+/// <summary>
+/// The buffers of one sequence batch of a cell, laid out as <see cref="RecurrencePlan"/> says, and the driver's
+/// scratch for it: the adjoints of the backward pass, the packed recurrent weights, the step that threads share.
+/// It lives on the <see cref="CellTape{T}"/> of the call, so the cell itself holds no per-call state and two callers
+/// with their own tapes can run one cell at once.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class RecurrenceBuffers<T> where T : unmanaged
+{
+    private readonly T[][] _forward;
+    private T[][] _adjoints = [];
+    private int _productLength, _stateLength, _rows;
+
+    private RecurrenceBuffers(RecurrencePlan plan)
+    {
+        Plan = plan;
+        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length][];
+        PackedForward = new PackedMatrix<T>[plan.Products.Length][];
+        PackedBackward = new PackedMatrix<T>[plan.Products.Length][];
+        for (int g = 0; g < plan.Products.Length; g++)
+        {
+            PackedForward[g] = new PackedMatrix<T>[plan.Products[g].Runs.Length];
+            PackedBackward[g] = new PackedMatrix<T>[plan.Products[g].Runs.Length];
+            for (int r = 0; r < PackedForward[g].Length; r++)
+            {
+                PackedForward[g][r] = new PackedMatrix<T>();
+                PackedBackward[g][r] = new PackedMatrix<T>();
+            }
+        }
+    }
+
+    public RecurrencePlan Plan { get; }
+    public int Steps { get; private set; }
+    public int Batch { get; private set; }
+
+    // The driver's state for one call, read by the threads that share it.
+    internal readonly PackedMatrix<T>[][] PackedForward, PackedBackward;
+    internal bool Packed;
+    internal int Step, Pass, PassParts;
+
+    /// <summary>
+    /// The buffers of <paramref name="tape"/> for a batch of <paramref name="steps"/> x <paramref name="batch"/> rows
+    /// of <paramref name="plan"/>'s cell: what runtime code that runs a cell's passes itself fills and reads.
+    /// </summary>
+    public static RecurrenceBuffers<T> For(RecurrencePlan plan, CellTape<T> tape, int steps, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(tape);
+        tape.Begin(steps, batch);
+        return Of(plan, tape);
+    }
+
+    /// <summary>The buffers of the shape the tape last began, bound to its slots (grown where too small).</summary>
+    internal static RecurrenceBuffers<T> Of(RecurrencePlan plan, CellTape<T> tape)
+    {
+        if (tape.Recurrence is not RecurrenceBuffers<T> buffers || !ReferenceEquals(buffers.Plan, plan))
+            tape.Recurrence = buffers = new RecurrenceBuffers<T>(plan);
+        buffers.Bind(tape);
+        return buffers;
+    }
+
+    private void Bind(CellTape<T> tape)
+    {
+        Steps = tape.Steps;
+        Batch = tape.Batch;
+        int H = Plan.HiddenSize;
+        _rows = Steps * Batch;
+        _productLength = _rows * H;
+        _stateLength = (Steps + 1) * Batch * H;
+        int slot = 0;
+        foreach (var g in Plan.Products) _forward[slot] = tape.Slot(slot++, _rows * g.Blocks * H);
+        for (int k = 0; k < Plan.StateCount; k++) _forward[slot] = tape.Slot(slot++, _stateLength);
+        for (int s = 0; s < Plan.SavedCount; s++) _forward[slot] = tape.Slot(slot++, _productLength);
+        for (int n = 0; n < 2 * Plan.Norms.Length; n++) _forward[slot] = tape.Slot(slot++, _rows);
+    }
+
+    /// <summary>The backward pass's buffers, grown for this shape: product adjoints, two adjoints per state, the
+    /// adjoint slots, the norms' row sums and the per-block vector-parameter gradient sums.</summary>
+    internal void BindAdjoints()
+    {
+        int H = Plan.HiddenSize, count = Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Length + 1;
+        if (_adjoints.Length != count) _adjoints = new T[count][];
+        int slot = 0;
+        foreach (var g in Plan.Products) Grow(slot++, _rows * g.Blocks * H);
+        for (int k = 0; k < 2 * Plan.StateCount + Plan.AdjointSlotCount; k++) Grow(slot++, Batch * H);
+        for (int n = 0; n < Plan.Norms.Length; n++) Grow(slot++, 2 * Batch);
+        Grow(slot, RowSplit.Blocks(Batch) * Plan.Vectors.Length * H);
+    }
+
+    private void Grow(int slot, int length)
+    {
+        if (_adjoints[slot] is null || _adjoints[slot].Length < length) _adjoints[slot] = new T[length];
+    }
+
+    private int StatesAt => Plan.Products.Length;
+    private int SavedAt => StatesAt + Plan.StateCount;
+    private int NormsAt => SavedAt + Plan.SavedCount;
+
+    /// <summary>Product <paramref name="product"/>'s buffer, [steps, batch, blocks x hidden].</summary>
+    public Span<T> Products(int product) => _forward[product].AsSpan(0, _productLength * Plan.Products[product].Blocks);
+    /// <summary>State <paramref name="state"/> at the start of every step and after the last, [steps + 1, batch, hidden].</summary>
+    public Span<T> States(int state) => _forward[StatesAt + state].AsSpan(0, _stateLength);
+    /// <summary>Saved value <paramref name="value"/>, [steps, batch, hidden].</summary>
+    public Span<T> Saved(int value) => _forward[SavedAt + value].AsSpan(0, _productLength);
+    /// <summary>Norm <paramref name="norm"/>'s row means, [steps, batch].</summary>
+    public Span<T> Means(int norm) => _forward[NormsAt + 2 * norm].AsSpan(0, _rows);
+    /// <summary>Norm <paramref name="norm"/>'s reciprocal row deviations, [steps, batch].</summary>
+    public Span<T> Rstds(int norm) => _forward[NormsAt + 2 * norm + 1].AsSpan(0, _rows);
+
+    internal Span<T> ProductAdjoints(int product) => _adjoints[product].AsSpan(0, _productLength * Plan.Products[product].Blocks);
+    /// <summary>One of the two [batch, hidden] adjoints of a state that the steps of the backward pass alternate between.</summary>
+    internal Span<T> StateAdjoints(int state, int which) => _adjoints[Plan.Products.Length + 2 * state + which].AsSpan(0, Batch * Plan.HiddenSize);
+    internal Span<T> AdjointSlot(int slot) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + slot].AsSpan(0, Batch * Plan.HiddenSize);
+    internal Span<T> NormSums(int norm) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + norm].AsSpan(0, 2 * Batch);
+    /// <summary>[vectors, blocks, hidden]: each block of rows sums its own vector-parameter gradients.</summary>
+    internal Span<T> VectorGradients => _adjoints[^1].AsSpan(0, RowSplit.Blocks(Batch) * Plan.Vectors.Length * Plan.HiddenSize);
+}

@@ -1,0 +1,119 @@
+using System.ComponentModel;
+using System.Numerics;
+
+namespace RnnGen.Recurrence;
+
+/// <summary>
+/// What a generated cell tells the driver about its step: the products (which weights, stacked how, times
+/// which operand, before which pass), the passes, what the forward pass saves for the backward pass, and
+/// the vector parameters (biases, LayerNorm gains and shifts) whose gradients are summed per block of rows.
+/// Built once per cell instance; immutable.
+/// </summary>
+/// <remarks>
+/// The buffers of a sequence batch of <c>steps</c> x <c>batch</c> rows (<see cref="RecurrenceBuffers{T}"/>), in the
+/// tape's slots in this order: each product's [steps, batch, blocks x hidden]; each state's [steps + 1, batch,
+/// hidden] (row block t is the state at the start of step t); each saved value's [steps, batch, hidden]; each
+/// norm's means and reciprocal deviations, [steps, batch] each.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class RecurrencePlan
+{
+    private readonly PassRunner _runner;
+    private readonly RecurrenceProduct[] _products;
+    private readonly RecurrencePass[] _passes;
+    private readonly RecurrenceNorm[] _norms;
+    private readonly int[] _vectors;
+
+    private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
+        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors)
+    {
+        ArgumentNullException.ThrowIfNull(products);
+        ArgumentNullException.ThrowIfNull(passes);
+        ArgumentNullException.ThrowIfNull(norms);
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (states <= 0) throw new ArgumentOutOfRangeException(nameof(states), states, $"{cell}: a recurrent cell has at least one state.");
+        for (int g = 0; g < products.Length; g++)
+            if (products[g].IsInput != (g == 0 && products[g].IsInput))
+                throw new ArgumentException($"{cell}: the product of the input must come first (product {g} multiplies the input).", nameof(products));
+        _runner = runner;
+        Cell = cell;
+        InputSize = input;
+        HiddenSize = hidden;
+        StateCount = states;
+        ParameterCount = parameterCount;
+        _products = products;
+        _passes = passes;
+        SavedCount = saved;
+        AdjointSlotCount = adjointSlots;
+        _norms = norms;
+        _vectors = vectors;
+        MaxLevel = 0;
+        foreach (var p in passes) MaxLevel = Math.Max(MaxLevel, p.Level);
+        foreach (var g in products) MaxLevel = Math.Max(MaxLevel, g.Level);
+        HasInputProduct = products.Length > 0 && products[0].IsInput;
+        HasRecurrentProducts = products.Length > (HasInputProduct ? 1 : 0);
+    }
+
+    /// <summary>The plan of a cell whose passes <typeparamref name="TOperator"/> holds.</summary>
+    public static RecurrencePlan Create<TOperator>(string cell, int input, int hidden, int states, int parameterCount,
+        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors)
+        where TOperator : struct, IRecurrenceOperator =>
+        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors);
+
+    public string Cell { get; }
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+    public int StateCount { get; }
+    public int ParameterCount { get; }
+    /// <summary>The products; the input's, if the step has one, first.</summary>
+    public ReadOnlySpan<RecurrenceProduct> Products => _products;
+    public ReadOnlySpan<RecurrencePass> Passes => _passes;
+    /// <summary>The values kept per step for a later pass, a product or the backward pass.</summary>
+    public int SavedCount { get; }
+    /// <summary>The [batch, hidden] buffers in which an adjoint gathers from several passes during a backward step.</summary>
+    public int AdjointSlotCount { get; }
+    public ReadOnlySpan<RecurrenceNorm> Norms => _norms;
+    /// <summary>The offsets in the flat parameter span of the vector parameters, each [hidden], in the order the passes name them.</summary>
+    public ReadOnlySpan<int> Vectors => _vectors;
+    public int MaxLevel { get; }
+    public bool HasInputProduct { get; }
+    public bool HasRecurrentProducts { get; }
+
+    /// <summary>The flops of one step's recurrent products over a batch: what decides whether to split the batch.</summary>
+    internal double StepFlops(int batch)
+    {
+        double flops = 0.0;
+        foreach (var g in Products)
+            if (!g.IsInput) flops += 2.0 * batch * g.Blocks * HiddenSize * HiddenSize;
+        return flops;
+    }
+
+    /// <summary>
+    /// Runs pass <paramref name="pass"/> of step <paramref name="step"/> over rows [firstRow, endRow) and hidden
+    /// columns [firstColumn, endColumn) on buffers the caller filled: the products of that pass's level and the
+    /// states (and saved values) it reads. Writes the next states (rows of step + 1) and the values it saves.
+    /// A column range must start at a multiple of <see cref="RecurrenceDriver.ColumnAlignment"/> for the results
+    /// to be the bits of a whole row's; a pass that normalises a row takes whole rows only.
+    /// </summary>
+    public void ForwardPass<T>(RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters, int step, int pass,
+        int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        if (!ReferenceEquals(buffers.Plan, this)) throw new ArgumentException($"{Cell}: the buffers were made for the plan of {buffers.Plan.Cell}, not this one.", nameof(buffers));
+        _runner.ForwardPass(this, buffers, parameters, step, pass, firstRow, endRow, firstColumn, endColumn);
+    }
+
+    /// <summary>The driver for one operator type behind a plain reference: what runtime code that knows only the plan calls.</summary>
+    private abstract class PassRunner
+    {
+        public abstract void ForwardPass<T>(RecurrencePlan plan, RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters, int step, int pass,
+            int firstRow, int endRow, int firstColumn, int endColumn) where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+    }
+
+    private sealed class PassRunner<TOperator> : PassRunner where TOperator : struct, IRecurrenceOperator
+    {
+        public override void ForwardPass<T>(RecurrencePlan plan, RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters, int step, int pass,
+            int firstRow, int endRow, int firstColumn, int endColumn) =>
+            RecurrenceDriver.ForwardPass<TOperator, T>(plan, buffers, parameters, step, pass, firstRow, endRow, firstColumn, endColumn);
+    }
+}
