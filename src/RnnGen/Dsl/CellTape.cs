@@ -9,7 +9,7 @@ public sealed class CellTape<T> where T : unmanaged
     private T[][] _slots = [];
 
     public int Steps { get; private set; }
-    /// <summary>The recurrence driver's buffers and scratch for this tape (<c>Recurrence.RecurrenceBuffers</c>): per call, not per cell.</summary>
+    /// <summary>The recurrence driver's buffers and scratch on this tape (<c>Recurrence.RecurrenceBuffers</c>, one per cell that uses it): per call, not per cell instance.</summary>
     internal object? Recurrence { get; set; }
     public int Batch { get; private set; }
 

@@ -57,10 +57,28 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     /// <summary>The buffers of the shape the tape last began, bound to its slots (grown where too small).</summary>
     internal static RecurrenceBuffers<T> Of(RecurrencePlan plan, CellTape<T> tape)
     {
-        if (tape.Recurrence is not RecurrenceBuffers<T> buffers || !ReferenceEquals(buffers.Plan, plan))
-            tape.Recurrence = buffers = new RecurrenceBuffers<T>(plan);
+        var buffers = Find(plan, tape);
         buffers.Bind(tape);
         return buffers;
+    }
+
+    /// <summary>The tape's buffers for this plan. A tape may serve several cells in turn (generation runs every layer
+    /// through one): each keeps its own scratch and packings, the few most recent of them, so that alternating
+    /// cells allocates nothing; the forward buffers are the tape's slots, shared.</summary>
+    private static RecurrenceBuffers<T> Find(RecurrencePlan plan, CellTape<T> tape)
+    {
+        const int Kept = 8;
+        if (tape.Recurrence is not RecurrenceBuffers<T>[] kept) tape.Recurrence = kept = new RecurrenceBuffers<T>[Kept];
+        for (int i = 0; i < kept.Length; i++)
+            if (kept[i] is { } found && ReferenceEquals(found.Plan, plan)) return found;
+        // A plan not seen lately takes the first free place, else the oldest one's.
+        int place = Array.IndexOf(kept, null);
+        if (place < 0)
+        {
+            Array.Copy(kept, 1, kept, 0, kept.Length - 1);
+            place = kept.Length - 1;
+        }
+        return kept[place] = new RecurrenceBuffers<T>(plan);
     }
 
     private void Bind(CellTape<T> tape)

@@ -150,6 +150,7 @@ public static partial class RecurrenceDriver
 
     /// <summary>The adjoints of pass p of step f.Step for rows [b0, b1): its segments in reverse, a LayerNorm's
     /// backward row sums before the segment that holds its input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called every step: no slow first tier in short runs
     private static void RunBackwardPass<TOperator, T, TV>(scoped ref RecurrenceFrame<T> f, int p, int b0, int b1)
         where TOperator : struct, IRecurrenceOperator where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct, ISimd<TV, T>
     {
@@ -178,6 +179,7 @@ public static partial class RecurrenceDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called every step: no slow first tier in short runs
     private static void BackwardSegment<TOperator, T, TV>(scoped ref RecurrenceFrame<T> f, int p, int s, int b0, int b1)
         where TOperator : struct, IRecurrenceOperator where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct, ISimd<TV, T>
     {

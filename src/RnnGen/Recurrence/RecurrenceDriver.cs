@@ -117,6 +117,7 @@ public static partial class RecurrenceDriver
         operand.Kind == OperandKind.State ? buffers.States(operand.Index) : buffers.Saved(operand.Index);
 
     /// <summary>Pass p of step f.Step over rows [b0, b1) and columns [j0, j1); a LayerNorm's row statistics between its segments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called every step: no slow first tier in short runs
     private static void RunForwardPass<TOperator, T, TV>(scoped ref RecurrenceFrame<T> f, int p, int b0, int b1, int j0, int j1)
         where TOperator : struct, IRecurrenceOperator where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct, ISimd<TV, T>
     {
@@ -145,6 +146,7 @@ public static partial class RecurrenceDriver
     }
 
     /// <summary>One segment: whole vectors, then the row's tail one element at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called every step: no slow first tier in short runs
     private static void ForwardSegment<TOperator, T, TV>(scoped ref RecurrenceFrame<T> f, int p, int s, int b0, int b1, int j0, int j1)
         where TOperator : struct, IRecurrenceOperator where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct, ISimd<TV, T>
     {

@@ -75,6 +75,38 @@ public class RecurrencePassTests
         Assert.Throws<ArgumentException>(() => plan.ForwardPass(buffers, new float[3], 0, 0, 0, 3, 0, 16));
     }
 
+    [Fact]
+    public void Two_callers_with_their_own_tapes_run_one_cell_at_once()
+    {
+        // The cell keeps no per-call state: everything a call needs lives on its tape.
+        const int input = 8, hidden = 64, steps = 5, batch = 12;
+        var cell = new RnnGen.Cells.Gru(input, hidden);
+        var random = new Random(1);
+        var parameters = new float[cell.ParameterCount];
+        cell.Initialize(parameters, random);
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var inputs = new[] { Values(steps * batch * input), Values(steps * batch * input) };
+        var dy = Values(steps * batch * hidden);
+
+        int[] Run(float[] x, CellTape<float> tape)
+        {
+            var y = new float[steps * batch * hidden];
+            var g = new float[parameters.Length];
+            cell.Forward(parameters, x, ReadOnlySpan<float>.Empty, y, Span<float>.Empty, tape, steps, batch);
+            cell.Backward(parameters, x, tape, dy, ReadOnlySpan<float>.Empty, g, Span<float>.Empty, Span<float>.Empty);
+            return [.. Bits(y), .. Bits(g)];
+        }
+        var expected = inputs.Select(x => Run(x, new CellTape<float>())).ToArray();
+        var results = new int[2][][];
+        Parallel.For(0, 2, caller =>
+        {
+            var tape = new CellTape<float>();
+            results[caller] = Enumerable.Range(0, 20).Select(_ => Run(inputs[caller], tape)).ToArray();
+        });
+        for (int caller = 0; caller < 2; caller++)
+            foreach (var result in results[caller]) Assert.Equal(expected[caller], result);
+    }
+
     private static int[] Bits(ReadOnlySpan<float> values)
     {
         var bits = new int[values.Length];
