@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace RnnGen.Tests.Inference;
 
 /// <summary>
@@ -8,9 +10,9 @@ namespace RnnGen.Tests.Inference;
 /// The bound: each product sums at most 200 terms in fp32 in another order than GEMM, so it differs by at most a few
 /// ulps of its magnitude (the worst case n·eps·Σ|w·x| is near 1e-5 of it; rounding errors of both orders are random
 /// walks, typically 1e-7). Over 20 steps of contracting cells (sigmoid and tanh gates, derivatives under 1) the
-/// differences do not grow beyond that; 2e-5 of the logits' scale leaves room for the worst case.
+/// differences do not grow beyond that; 2e-5 of the logits' scale leaves room for the worst case (measured: 1.4e-7 to 7.7e-7).
 /// </remarks>
-public class FusedSessionTests
+public class FusedSessionTests(ITestOutputHelper output)
 {
     private const double Bound = 2e-5;
 
@@ -37,6 +39,7 @@ public class FusedSessionTests
         var actual = SessionFixtures.Session(session, tokens, batch, steps);
 
         double error = FusedFixtures.RelativeMax(actual, expected);
+        output.WriteLine($"{name}, batch {batch}: largest difference {error:E2} of the logits' scale");
         Assert.True(error <= Bound, $"{name}, batch {batch}: largest difference {error:E2} of the logits' scale, above {Bound:E0}");
         Assert.NotEqual(expected.Take(model.VocabSize), expected.Skip(model.VocabSize).Take(model.VocabSize)); // the logits move
     }
