@@ -10,7 +10,7 @@ namespace RnnGen.Models;
 /// <remarks>
 /// <para>Many sessions over one model may run at once, each on its own thread: a session owns its cells (a generated cell
 /// keeps per-call scratch in its instance), its states and its buffers, and shares with the model only the trained
-/// parameter values, which it reads. One session serves one thread at a time; a second thread calling in while a step
+/// parameter values (read live or copied, below). One session serves one thread at a time; a second thread calling in while a step
 /// is in progress gets an <see cref="InvalidOperationException"/>.</para>
 /// <para>Two ways to run a step. A <see cref="Precision.Float32"/> session (the default) runs each layer's generated cell
 /// and the output GEMM over the model's parameters, read live at every step, none copied: it gives the bits of the
@@ -19,7 +19,9 @@ namespace RnnGen.Models;
 /// weights). A <see cref="Precision.BFloat16"/> or <see cref="Precision.Int8"/> session, or a Float32 one created with
 /// <c>fused: true</c>, copies the weights once, at creation, into its own layout (the embedding and biases as floats,
 /// the matrices at its precision) and splits each layer's whole step over the cores: it never reads the model again, so
-/// it may run while the model trains, and it keeps the weights it was created with after a load. Its logits are not the
+/// it may step while the model trains (create it while the model is quiet: creation reads the weights), and it keeps
+/// the weights it was created with after a load. The copy costs the model's size again at fp32, a half of it at bf16
+/// and a quarter at int8, per session. Its logits are not the
 /// forward pass's bits (products sum in another order; bf16 and int8 round the weights): the README's "Inference
 /// precision" gives the cost of each.</para>
 /// <para>After the first step, a step allocates nothing.</para>
