@@ -36,6 +36,8 @@ public sealed record Options
     public int TopK { get; init; }
     public float TopP { get; init; } = 1;
     public string? Prompt { get; init; }
+    /// <summary>sample and eval: run through a session at this precision; null: the model's forward pass (fp32).</summary>
+    public RnnGen.Models.Precision? Precision { get; init; }
     /// <summary>Where <c>export</c> writes the ONNX model.</summary>
     public string? Onnx { get; init; }
     public bool Help { get; init; }

@@ -57,8 +57,10 @@ public static class LatencyHarness
             engines.Add(new StepperEngine(model));
             foreach (var precision in precisions)
             {
+                // fp32 twice: the exact path (the forward pass's bits) and the fused one (the whole step split over the cores).
                 try { engines.Add(precision == Precision.Float32 ? reference : new SessionEngine(model, precision)); }
                 catch (NotSupportedException e) { Console.WriteLine($"  {c.Name}: session {SessionEngine.Short(precision)} skipped: {e.Message}"); }
+                if (precision == Precision.Float32) engines.Add(new SessionEngine(model, precision, fused: true));
             }
             if (!engines.Contains(reference)) engines.Add(reference);
             if (!noOnnx)

@@ -1,17 +1,17 @@
 namespace RnnGen.Benchmarks.Latency;
 
-/// <summary>(b) A batch-1 <see cref="LanguageModelSession"/> at a chosen precision.</summary>
+/// <summary>(b) A batch-1 <see cref="LanguageModelSession"/> at a chosen precision (fp32: the exact path, or fused on request).</summary>
 public sealed class SessionEngine : ILatencyEngine
 {
     private readonly LanguageModelSession _session;
     private readonly int[] _token = new int[1];
     private readonly float[] _logits;
 
-    public SessionEngine(LanguageModel model, Precision precision)
+    public SessionEngine(LanguageModel model, Precision precision, bool fused = false)
     {
-        _session = model.CreateSession(1, precision);
+        _session = model.CreateSession(1, precision, fused);
         _logits = new float[model.VocabSize];
-        Name = $"session {Short(precision)}";
+        Name = $"session {Short(precision)}{(fused && precision == Precision.Float32 ? " fused" : "")}";
     }
 
     public string Name { get; }

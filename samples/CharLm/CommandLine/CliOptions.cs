@@ -51,6 +51,8 @@ internal sealed class CliOptions
     public readonly Option<float?> TopP = Value<float>("--top-p", "X", OptionValues.TopP,
         "Nucleus sampling: the smallest set reaching probability X (default: 1)");
     public readonly Option<string?> Prompt = Value("--prompt", "TEXT", OptionValues.Any, "Text to continue");
+    public readonly Option<RnnGen.Models.Precision?> Precision = Value<RnnGen.Models.Precision>("--precision", "fp32|bf16|int8", OptionValues.Precision,
+        "Run through an inference session with the weights at this precision (bf16: half the bytes, int8: a quarter; default: the model's forward pass in fp32)");
 
     // Export.
     public readonly Option<string?> Onnx = Value("--onnx", "FILE", OptionValues.NonEmpty,
@@ -66,9 +68,9 @@ internal sealed class CliOptions
     public IEnumerable<Option> ForTrain =>
         [Text, Model, Minutes, Validation, Epochs, Batch, Steps, LearningRate, Seed, Out, Resume, Overwrite, Distributed, Length, TopK, TopP, Prompt];
 
-    public IEnumerable<Option> ForSample => [Checkpoint, Out, Model, Prompt, Length, Temperature, TopK, TopP, Seed];
+    public IEnumerable<Option> ForSample => [Checkpoint, Out, Model, Prompt, Length, Temperature, TopK, TopP, Seed, Precision];
 
-    public IEnumerable<Option> ForEval => [Checkpoint, Out, Model, Text, Batch, Steps];
+    public IEnumerable<Option> ForEval => [Checkpoint, Out, Model, Text, Batch, Steps, Precision];
 
     public IEnumerable<Option> ForExport => [Checkpoint, Out, Model, Onnx];
 

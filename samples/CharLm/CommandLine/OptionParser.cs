@@ -51,6 +51,7 @@ public static class OptionParser
             TopP = result.GetValue(op.TopP) ?? 1,
             Prompt = result.GetValue(op.Prompt),
             Onnx = result.GetValue(op.Onnx),
+            Precision = result.GetValue(op.Precision),
         };
         if (which == Command.Export && o.Onnx is null) throw OptionValues.Usage("export needs --onnx FILE: where to write the ONNX model");
         if (o.Resume && o.Overwrite) throw OptionValues.Usage("--resume continues the run in --out and --overwrite replaces it: give one of them");

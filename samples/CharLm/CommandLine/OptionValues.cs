@@ -18,6 +18,15 @@ internal static class OptionValues
 
     public static string Any(string name, string value) => value;
 
+    /// <summary>The weights' precision of an inference session: fp32, bf16 or int8 (their long names too).</summary>
+    public static RnnGen.Models.Precision Precision(string name, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "fp32" or "float32" => RnnGen.Models.Precision.Float32,
+        "bf16" or "bfloat16" => RnnGen.Models.Precision.BFloat16,
+        "int8" => RnnGen.Models.Precision.Int8,
+        _ => throw Usage($"option '{name}' takes fp32, bf16 or int8, got '{value}'"),
+    };
+
     public static int Int(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n
             : throw Usage($"option '{name}' expects an integer, got '{value}'");

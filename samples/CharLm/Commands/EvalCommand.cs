@@ -32,12 +32,23 @@ public static class EvalCommand
             what = $"the validation part of {corpus.Source}";
         }
         var previous = RunInfo.Read(o.Out);
-        float loss = Trainer.Evaluate(loaded.Model, tokens, o.Batch ?? previous?.Batch ?? Options.DefaultBatch, o.Steps ?? previous?.Steps ?? Options.DefaultSteps);
+        int batch = o.Batch ?? previous?.Batch ?? Options.DefaultBatch, steps = o.Steps ?? previous?.Steps ?? Options.DefaultSteps;
+        float loss = o.Precision is { } precision
+            ? SessionEvaluation.Loss(loaded.Model, tokens.Span, batch, steps, precision)
+            : Trainer.Evaluate(loaded.Model, tokens, batch, steps);
         if (!float.IsFinite(loss)) throw new CliException($"--text: {what} is too short to evaluate on");
-        output.WriteLine(FormattableString.Invariant($"{loaded.Path} ({loaded.Preset.Name}) on {what}, {tokens.Length:N0} characters:"));
+        string through = o.Precision is { } p ? $", through a session at {Short(p)}" : "";
+        output.WriteLine(FormattableString.Invariant($"{loaded.Path} ({loaded.Preset.Name}) on {what}, {tokens.Length:N0} characters{through}:"));
         output.WriteLine(FormattableString.Invariant($"  loss {loss:0.0000}  perplexity {Math.Exp(loss):0.000}  bits/char {loss / Math.Log(2):0.000}"));
         return ExitCodes.Success;
     }
+
+    internal static string Short(Precision precision) => precision switch
+    {
+        Precision.BFloat16 => "bf16",
+        Precision.Int8 => "int8",
+        _ => "fp32",
+    };
 
     private static int[] Encode(Vocabulary vocab, Corpus corpus)
     {

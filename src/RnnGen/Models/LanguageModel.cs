@@ -65,20 +65,25 @@ public abstract partial class LanguageModel : ILanguageModel
     /// <summary>
     /// A streaming inference session over this model for <paramref name="batchSize"/> rows, each advanced one token per
     /// <see cref="LanguageModelSession.Step"/>, its state kept in between (see <see cref="LanguageModelSession"/>). Many
-    /// sessions over one model may run on different threads at once; each owns its cells and buffers and reads this
-    /// model's parameters live, so none may run while the model trains or loads.
+    /// sessions over one model may run on different threads at once; each owns its cells and buffers. A Float32 session
+    /// reads this model's parameters live (none may run while the model trains or loads); a fused or bf16/int8 one copies
+    /// the weights at creation and reads the model no more.
     /// </summary>
     /// <param name="batchSize">The number of rows (independent sequences) every step advances.</param>
-    /// <param name="precision">How the session stores the weights it multiplies by; only <see cref="Precision.Float32"/> is available yet.</param>
-    /// <exception cref="NotSupportedException"><paramref name="precision"/> is not implemented yet.</exception>
-    public LanguageModelSession CreateSession(int batchSize, Precision precision = Precision.Float32)
+    /// <param name="precision">How the session stores the weights it multiplies by: the trained fp32 values, bf16 (half the
+    /// bytes) or int8 with a scale per row (a quarter); the README's "Inference precision" gives what each costs.</param>
+    /// <param name="fused">Float32 only (bf16 and int8 always are): split each layer's whole step over the cores on a copy
+    /// of the weights, faster at small batches but not the bits of the forward pass. A model with a layer that cannot be
+    /// split by columns (a LayerNorm) then runs the exact path.</param>
+    /// <exception cref="NotSupportedException">bf16 or int8 for a model with a layer that cannot be split by columns; the message names it.</exception>
+    public LanguageModelSession CreateSession(int batchSize, Precision precision = Precision.Float32, bool fused = false)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A session needs at least one row.");
         // A second network built as this one was gives the session cells of its own; its store stays unallocated.
         var cells = CreateNetwork<float>(VocabSize, _seed);
         if (cells.Parameters.Length != _network.Parameters.Length)
             throw new InvalidOperationException($"{GetType().Name} built a network of {cells.Parameters.Length} parameters for a session, but the model holds {_network.Parameters.Length}.");
-        return new LanguageModelSession(_network, cells, batchSize, precision);
+        return new LanguageModelSession(_network, cells, batchSize, precision, fused);
     }
 
     public float ForwardBackward(TokenBatch batch, RecurrentState? state = null) => Run(batch, state, Pass.Gradients);

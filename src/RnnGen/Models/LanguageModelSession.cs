@@ -10,33 +10,44 @@ namespace RnnGen.Models;
 /// <remarks>
 /// <para>Many sessions over one model may run at once, each on its own thread: a session owns its cells (a generated cell
 /// keeps per-call scratch in its instance), its states and its buffers, and shares with the model only the trained
-/// parameter values, which it reads. One session serves one thread at a time; a second thread calling in while a step
+/// parameter values (read live or copied, below). One session serves one thread at a time; a second thread calling in while a step
 /// is in progress gets an <see cref="InvalidOperationException"/>.</para>
-/// <para>A <see cref="Precision.Float32"/> session reads the model's parameters live, at every step, and copies none:
-/// it costs little memory, and after <see cref="LanguageModel.Load"/> it runs on the loaded values. So a step must not
-/// overlap training, an optimiser step or a load of the same model: it would read half-updated weights.</para>
+/// <para>Two ways to run a step. A <see cref="Precision.Float32"/> session (the default) runs each layer's generated cell
+/// and the output GEMM over the model's parameters, read live at every step, none copied: it gives the bits of the
+/// model's own forward pass, costs little memory, and after <see cref="LanguageModel.Load"/> it runs on the loaded values,
+/// so a step must not overlap training, an optimiser step or a load of the same model (it would read half-updated
+/// weights). A <see cref="Precision.BFloat16"/> or <see cref="Precision.Int8"/> session, or a Float32 one created with
+/// <c>fused: true</c>, copies the weights once, at creation, into its own layout (the embedding and biases as floats,
+/// the matrices at its precision) and splits each layer's whole step over the cores: it never reads the model again, so
+/// it may step while the model trains (create it while the model is quiet: creation reads the weights), and it keeps
+/// the weights it was created with after a load. The copy costs the model's size again at fp32, a half of it at bf16
+/// and a quarter at int8, per session. Its logits are not the
+/// forward pass's bits (products sum in another order; bf16 and int8 round the weights): the README's "Inference
+/// precision" gives the cost of each.</para>
 /// <para>After the first step, a step allocates nothing.</para>
 /// </remarks>
 public sealed class LanguageModelSession : IDisposable
 {
-    private readonly ParameterStore<float> _store;
-    private readonly Slot _embedding;
+    private readonly float[] _embedding;
+    private readonly int _embeddingOffset;
     private readonly int _width;
     private readonly SessionSteps _steps;
     private readonly float[] _input;
     private int _busy;
     private bool _disposed;
 
-    internal LanguageModelSession(LanguageModelNetwork<float> weights, LanguageModelNetwork<float> cells, int batchSize, Precision precision)
+    internal LanguageModelSession(LanguageModelNetwork<float> weights, LanguageModelNetwork<float> cells, int batchSize, Precision precision, bool fused)
     {
-        _steps = SessionSteps.Build(weights, cells, batchSize, precision);
-        _store = weights.Parameters;
-        _embedding = weights.Embedding.Weight;
+        _steps = SessionSteps.Build(weights, cells, batchSize, precision, fused);
+        // The exact path reads the table in the model's store (live); the others their own copy.
+        _embedding = _steps.EmbeddingCopy ?? weights.Parameters.Values;
+        _embeddingOffset = _steps.EmbeddingCopy is null ? weights.Embedding.Weight.Offset : 0;
         _width = weights.Embedding.Width;
         _input = new float[batchSize * _width];
         BatchSize = batchSize;
         VocabSize = weights.VocabSize;
         Precision = precision;
+        Fused = _steps.EmbeddingCopy is not null;
     }
 
     /// <summary>The number of rows every <see cref="Step"/> advances.</summary>
@@ -45,6 +56,9 @@ public sealed class LanguageModelSession : IDisposable
     public int VocabSize { get; }
     /// <summary>How the session stores the weights it multiplies by.</summary>
     public Precision Precision { get; }
+    /// <summary>Whether each layer's step is split over the cores on weights the session copied (true), or runs the
+    /// model's cells on its live parameters with the bits of its forward pass (false: the Float32 default).</summary>
+    public bool Fused { get; }
 
     /// <summary>
     /// Feeds <paramref name="tokens"/>[r] to row r, for every row, and writes the logits of each row's next token to
@@ -67,9 +81,8 @@ public sealed class LanguageModelSession : IDisposable
         using (Enter())
         {
             // x[r] = embedding.weight[tokens[r]]                                  [B, E]
-            var table = _store.Value(_embedding);
             for (int r = 0; r < B; r++)
-                table.Slice(tokens[r] * E, E).CopyTo(_input.AsSpan(r * E, E));
+                _embedding.AsSpan(_embeddingOffset + tokens[r] * E, E).CopyTo(_input.AsSpan(r * E, E));
             // h = layer_L(… layer_1(x)), each row's states advanced                 [B, H]
             ReadOnlySpan<float> x = _input;
             foreach (var layer in _steps.Layers)

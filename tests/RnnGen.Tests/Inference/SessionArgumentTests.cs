@@ -18,11 +18,11 @@ public class SessionArgumentTests
     [Theory]
     [InlineData(Precision.BFloat16)]
     [InlineData(Precision.Int8)]
-    public void A_precision_not_implemented_yet_says_so(Precision precision)
+    public void A_quantized_session_reports_its_precision_and_runs_fused(Precision precision)
     {
-        var e = Assert.Throws<NotSupportedException>(() => Model.CreateSession(1, precision));
-        Assert.Contains($"Precision.{precision}", e.Message);
-        Assert.Contains("Float32", e.Message);
+        using var session = Model.CreateSession(2, precision);
+        Assert.Equal(precision, session.Precision);
+        Assert.True(session.Fused);
     }
 
     [Fact]
