@@ -56,13 +56,19 @@ internal static class GemmParallel
         }
         finally
         {
-            // The workers hold pointers into the caller's pinned operands: never return before they finish.
-            SpinWait spin = default;
-            while (Volatile.Read(ref s_pending) != 0)
-                spin.SpinOnce(sleep1Threshold: -1);
+            WaitForWorkers();
         }
         if (s_error is { } error)
             ExceptionDispatchInfo.Throw(error);
+    }
+
+    /// <summary>Spins until every worker's part of the current job is done: the workers hold pointers into the
+    /// caller's pinned operands, so a job never returns before they finish.</summary>
+    private static void WaitForWorkers()
+    {
+        SpinWait spin = default;
+        while (Volatile.Read(ref s_pending) != 0)
+            spin.SpinOnce(sleep1Threshold: -1);
     }
 
     /// <summary>
@@ -100,10 +106,7 @@ internal static class GemmParallel
         }
         finally
         {
-            // As in Run: the workers hold pointers into the caller's pinned operands.
-            SpinWait spin = default;
-            while (Volatile.Read(ref s_pending) != 0)
-                spin.SpinOnce(sleep1Threshold: -1);
+            WaitForWorkers();
         }
         if (s_error is { } error)
             ExceptionDispatchInfo.Throw(error);

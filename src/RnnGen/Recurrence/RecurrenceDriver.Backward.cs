@@ -41,14 +41,7 @@ public static partial class RecurrenceDriver
         }
         // The adjoint products of every step use the same weights: pack them once.
         buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
-        if (buffers.Packed)
-            for (int g = 0; g < plan.Products.Length; g++)
-                if (!plan.Products[g].IsInput)
-                    for (int r = 0; r < plan.Products[g].Runs.Length; r++)
-                    {
-                        var run = plan.Products[g].Runs[r];
-                        Gemm.Pack<T>(false, run.Blocks * H, H, parameters.Slice(run.Weight), H, buffers.PackedBackward[g][r]);
-                    }
+        if (buffers.Packed) PackRecurrentWeights(plan, parameters, forward: false, buffers.PackedBackward);
         int parts = RowSplit.Parts(batch, plan.StepFlops(batch));
         var vectorGradients = buffers.VectorGradients;
         vectorGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it

@@ -53,14 +53,7 @@ public static partial class RecurrenceDriver
         }
         // Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).
         buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
-        if (buffers.Packed)
-            for (int g = 0; g < plan.Products.Length; g++)
-                if (!plan.Products[g].IsInput)
-                    for (int r = 0; r < plan.Products[g].Runs.Length; r++)
-                    {
-                        var run = plan.Products[g].Runs[r];
-                        Gemm.Pack<T>(true, H, run.Blocks * H, parameters.Slice(run.Weight), H, buffers.PackedForward[g][r]);
-                    }
+        if (buffers.Packed) PackRecurrentWeights(plan, parameters, forward: true, buffers.PackedForward);
         // The recurrence: its rows shared between threads when a step's products are too small to split.
         int parts = RowSplit.Parts(batch, plan.StepFlops(batch));
         if (parts > 1) RowSplit.Run(parts, batch, parameters, default, buffers, Parts<TOperator, T, TV>.ForwardRows);
