@@ -18,14 +18,14 @@ internal static class SessionAllocation
             }
             session.Reset(batch - 1);
         }
-        // Warm up until a round allocates nothing anywhere (as AllocationTests: a worker the OS did not schedule
-        // during the first rounds may take its first part, and grow its buffers, later).
-        for (int i = 0; i < 30; i++)
+        // Warm up until three rounds in a row allocate nothing anywhere (as AllocationTests: under load a worker the OS
+        // did not schedule may leave its part to the caller, or take its first part, and grow its buffers, late).
+        for (int i = 0, clean = 0; i < 60 && clean < 3; i++)
         {
             long callerBefore = GC.GetAllocatedBytesForCurrentThread(), workersBefore = GemmParallel.WorkerAllocatedBytes;
             Steps();
-            if (i >= 1 && GC.GetAllocatedBytesForCurrentThread() == callerBefore && GemmParallel.WorkerAllocatedBytes == workersBefore)
-                break;
+            bool quiet = GC.GetAllocatedBytesForCurrentThread() == callerBefore && GemmParallel.WorkerAllocatedBytes == workersBefore;
+            clean = i >= 1 && quiet ? clean + 1 : 0;
         }
 
         long before = GC.GetAllocatedBytesForCurrentThread(), workers = GemmParallel.WorkerAllocatedBytes;
