@@ -51,6 +51,8 @@ internal sealed partial class CellEmitter
         public string StateBuffer(int state) => Buffer("_State_" + _e.StateName(state), $"States({state})");
         public string NextAdjointBuffer(int state) => Buffer("_dNext_" + _e.StateName(state), $"NextStateAdjoints({state})");
         public string PrevAdjointBuffer(int state) => Buffer("_dPrev_" + _e.StateName(state), $"PrevStateAdjoints({state})");
+        public string ScanCoefficientBuffer(int state) => Buffer("_ScanA_" + _e.StateName(state), $"ScanCoefficients({state})");
+        public string ScanOffsetBuffer(int state) => Buffer("_ScanB_" + _e.StateName(state), $"ScanOffsets({state})");
         public string SavedBuffer(int id) => Buffer("_Saved_" + _e._names[id], $"Saved({_e._savedIndex[id]})");
         public string SlotBuffer(int id) => Buffer("_Adj_" + _e._names[id], $"AdjointSlot({_e._slotIndex[id]})");
         public string VectorBuffer(int parameter) => Buffer("_Vec_" + _e.Field(parameter), $"Vector({_e._vectorIndex[parameter]})");

@@ -52,6 +52,9 @@ internal sealed record CellModel(
     LocationInfo? Location)                   // the class name, where internal errors are reported
     : ISourceDeclared
 {
+    /// <summary>[RecurrentCell(LinearPath = ...)]: whether the planner may choose linear scans over the step loop.</summary>
+    public bool LinearPath { get; init; } = true;
+
     public string FullName => string.Join(".", new[] { Namespace }.Concat(ContainingTypes).Concat(new[] { TypeName }).Where(n => !string.IsNullOrEmpty(n)));
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace RnnGen.Recurrence;
 /// The buffers of a sequence batch of <c>steps</c> x <c>batch</c> rows (<see cref="RecurrenceBuffers{T}"/>), in the
 /// tape's slots in this order: each product's [steps, batch, blocks x hidden]; each state's [steps + 1, batch,
 /// hidden] (row block t is the state at the start of step t); each saved value's [steps, batch, hidden]; each
-/// norm's means and reciprocal deviations, [steps, batch] each.
+/// norm's means and reciprocal deviations, [steps, batch] each; for a linear-scan plan (<see cref="Kind"/>), each
+/// state's scan coefficients a, [steps, batch, hidden] (its offsets b are written where the scan leaves the states).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RecurrencePlan
@@ -25,7 +26,8 @@ public sealed class RecurrencePlan
     private readonly int[] _vectors;
 
     private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
-        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors)
+        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
+        RecurrenceKind kind, string reason)
     {
         ArgumentNullException.ThrowIfNull(products);
         ArgumentNullException.ThrowIfNull(passes);
@@ -35,7 +37,13 @@ public sealed class RecurrencePlan
         for (int g = 0; g < products.Length; g++)
             if (products[g].IsInput != (g == 0 && products[g].IsInput))
                 throw new ArgumentException($"{cell}: the product of the input must come first (product {g} multiplies the input).", nameof(products));
+        // The linear plan's passes run over every step at once: they may keep nothing per step between passes.
+        if (kind == RecurrenceKind.LinearScan && (passes.Length != 1 || passes[0].Segments != 1 || saved != 0 || adjointSlots != 0 || norms.Length != 0
+            || Array.Exists(products, g => !g.IsInput)))
+            throw new ArgumentException($"{cell}: a linear-scan plan has one pass of one segment, nothing saved between passes and no product but the input's.", nameof(kind));
         _runner = runner;
+        Kind = kind;
+        Reason = reason ?? "";
         Cell = cell;
         InputSize = input;
         HiddenSize = hidden;
@@ -56,11 +64,18 @@ public sealed class RecurrencePlan
 
     /// <summary>The plan of a cell whose passes <typeparamref name="TOperator"/> holds.</summary>
     public static RecurrencePlan Create<TOperator>(string cell, int input, int hidden, int states, int parameterCount,
-        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors)
+        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
+        RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
         where TOperator : struct, IRecurrenceOperator =>
-        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors);
+        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors, kind, reason);
 
     public string Cell { get; }
+    /// <summary>Whether the recurrence runs as a step loop or as linear scans: the generator's choice.</summary>
+    public RecurrenceKind Kind { get; }
+    /// <summary>Why the generator chose <see cref="Kind"/>, in words (the generated file's "Plan:" comment says the same).</summary>
+    public string Reason { get; }
+    /// <summary>Whether the driver runs the linear-scan path: every state a scan over time.</summary>
+    public bool IsLinear => Kind == RecurrenceKind.LinearScan;
     public int InputSize { get; }
     public int HiddenSize { get; }
     public int StateCount { get; }

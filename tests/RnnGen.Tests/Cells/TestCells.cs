@@ -82,3 +82,66 @@ public partial class ElementwiseRecurrenceCell
 
     Vec Step(Vec x, Vec h) => Relu(W * x + u * h + b);
 }
+
+// ---- Cells linear in their states: planned as linear scans (RecurrenceKind.LinearScan) ----
+
+/// <summary>minGRU (Feng et al., 2024): the gate and the candidate read only the input, so h' = (1 - z) ⊙ h + z ⊙ candidate is a scan.</summary>
+[RecurrentCell]
+public partial class MinGruTest
+{
+    Weight Wz, Wh;
+    Bias bz, bh;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var z = Sigmoid(Wz * x + bz);
+        var candidate = Wh * x + bh;
+        return (1 - z) * h + z * candidate;
+    }
+}
+
+/// <summary>The same minGRU forced onto the step loop: the reference the linear plan is compared with.</summary>
+[RecurrentCell(LinearPath = false)]
+public partial class MinGruStepLoop
+{
+    Weight Wz, Wh;
+    Bias bz, bh;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var z = Sigmoid(Wz * x + bz);
+        var candidate = Wh * x + bh;
+        return (1 - z) * h + z * candidate;
+    }
+}
+
+/// <summary>A forget gate alone, its complement letting in a squashed candidate: a = f, b = (1 - f) ⊙ Tanh(...).</summary>
+[RecurrentCell]
+public partial class ForgetOnlyTest
+{
+    Weight Wf, Wc;
+    Bias bf, bc;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var f = Sigmoid(Wf * x + bf);
+        return f * h + (1 - f) * Tanh(Wc * x + bc);
+    }
+}
+
+/// <summary>Two scan states, one of them read through a difference and a negation, the other decaying by a learned
+/// vector: a = 1 - g for h (written h - g * h), a = decay for m.</summary>
+[RecurrentCell]
+public partial class TwoScanTest
+{
+    Weight Wg, Wc, Wm;
+    Bias bg, decay;
+
+    (Vec h, Vec m) Step(Vec x, Vec h, Vec m)
+    {
+        var g = Sigmoid(Wg * x + bg);
+        var hNext = h - g * h + g * Tanh(Wc * x);
+        var mNext = decay * m - (-Tanh(Wm * x));
+        return (hNext, mNext);
+    }
+}
