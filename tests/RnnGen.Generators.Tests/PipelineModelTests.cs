@@ -47,7 +47,7 @@ public sealed class PipelineModelTests
                 Assert.Null(FindForbidden(output.Value));
             }
         }
-        Assert.Equal(5 * 8, values); // five steps, eight cells (six in TestCells.cs): the walk above really saw the values
+        Assert.Equal(5 * 12, values); // five steps, twelve cells (ten in TestCells.cs): the walk above really saw the values
     }
 
     [Fact]
