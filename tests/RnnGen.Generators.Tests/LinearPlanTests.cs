@@ -64,6 +64,46 @@ public sealed class LinearPlanTests
     }
 
     [Fact]
+    public void A_state_that_reads_only_a_scans_new_value_is_computed_after_the_scans()
+    {
+        string text = Emit("Qrnn", """
+            [RecurrentCell]
+            public partial class Qrnn
+            {
+                Weight Wz, Wf, Wo;
+                (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+                {
+                    var f = Sigmoid(Wf * x);
+                    var cNext = f * c + (1 - f) * Tanh(Wz * x);
+                    return (Sigmoid(Wo * x) * cNext, cNext);
+                }
+            }
+            """);
+        Assert.StartsWith("// Plan: linear scans, no step loop: the next value of c is a ⊙ state + b", PlanLine(text));
+        Assert.Contains("//   h: computed after the scans, from their new values", text);
+        Assert.Contains("outputStates: [0],", text);
+        Assert.Contains("public static void LinearOutputs<T, TV>", text);
+        Assert.Contains("public static void LinearOutputAdjoints<T, TV>", text);
+    }
+
+    [Theory]
+    [InlineData("(decay * h + m, decay * m + Tanh(W * x))", "state m is read by the update of state h")]  // h reads m and its own old value
+    [InlineData("(h * m, decay * m + Tanh(W * x))", "a value that reads state h is multiplied by one that reads state m, in h * m")]
+    public void A_state_read_by_another_update_keeps_the_step_loop(string body, string reason)
+    {
+        string text = Emit("Pair", $$"""
+            [RecurrentCell]
+            public partial class Pair
+            {
+                Weight W;
+                Bias decay;
+                (Vec h, Vec m) Step(Vec x, Vec h, Vec m) => {{body}};
+            }
+            """);
+        Assert.Equal($"// Plan: a step loop, because {reason}.", PlanLine(text));
+    }
+
+    [Fact]
     public void LinearPath_false_forces_the_step_loop()
     {
         string text = Emit("Forced", """

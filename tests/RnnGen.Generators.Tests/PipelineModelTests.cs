@@ -47,7 +47,7 @@ public sealed class PipelineModelTests
                 Assert.Null(FindForbidden(output.Value));
             }
         }
-        Assert.Equal(5 * 12, values); // five steps, twelve cells (ten in TestCells.cs): the walk above really saw the values
+        Assert.Equal(5 * 14, values); // five steps, fourteen cells (twelve in TestCells.cs): the walk above really saw the values
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generators.Model;
 using RnnGen.Generators.Planning;
@@ -53,52 +52,7 @@ internal sealed partial class CellEmitter
         for (int p = 0; p < _plan.Passes.Count; p++)
             foreach (var segment in _plan.Passes[p].Segments)
                 EmitBackwardSegment(p, segment, last: p == _plan.Passes.Count - 1 && segment.Index == _plan.Passes[p].Segments.Count - 1);
-        if (_plan.Recurrence.IsLinear) EmitLinearCoefficients();
-        _w.Close();
-    }
-
-    /// <summary>
-    /// The linear plan's forward pass before its scans: a and b of every scan state for every step at once. The rows
-    /// are those of the whole [steps, batch] sequence batch (the driver's frame for it has one step of steps x batch
-    /// rows), since a and b read no state. Only the state-free values that a and b need are computed.
-    /// </summary>
-    private void EmitLinearCoefficients()
-    {
-        var scans = _plan.Recurrence.Scans;
-        _w.Line();
-        _w.Line("// The scans' coefficients, s' = a ⊙ s + b, of every step at once: rows [firstRow, endRow) of the [steps, batch] sequence batch.");
-        foreach (var scan in scans)
-            _w.Line($"//   {StateName(scan.State)}: a = {scan.CoefficientText}, b = {scan.OffsetText}");
-        _w.Line(HotPath);
-        _w.Open($"public static void LinearCoefficients<T, TV>(scoped ref {FrameType} _f, int _b0, int _b1, int _j0, int _j1) {Constraints}");
-        var body = new LoopBody(this, 0, 0, backward: false);
-        var needed = new SortedSet<int>();
-        void Mark(int id)
-        {
-            if (!needed.Add(id) || !_nodes[id].IsElementwise) return;
-            if (_nodes[id].A >= 0) Mark(_nodes[id].A);
-            if (_nodes[id].B >= 0) Mark(_nodes[id].B);
-        }
-        void Need(Differentiation.Term t)
-        {
-            if (t.Kind == Differentiation.TermKind.Value) Mark(t.Id);
-            if (t.A is not null) Need(t.A);
-            if (t.B is not null) Need(t.B);
-        }
-        foreach (var scan in scans)
-        {
-            Need(scan.Coefficient);
-            Need(scan.Offset);
-        }
-        foreach (int id in needed)
-            if (_nodes[id].IsElementwise && !body.Inlined(id))
-                body.Add($"var {_names[id]} = {body.Expression(id)};");
-        foreach (var scan in scans)
-        {
-            body.Add($"TV.Store({body.ScanCoefficientBuffer(scan.State)}, _row * _H + _j, {body.Term(scan.Coefficient, -1)});");
-            body.Add($"TV.Store({body.ScanOffsetBuffer(scan.State)}, _row * _H + _j, {body.Term(scan.Offset, -1)});");
-        }
-        body.Write(_w);
+        if (_plan.Recurrence.IsLinear) EmitLinearPasses();
         _w.Close();
     }
 

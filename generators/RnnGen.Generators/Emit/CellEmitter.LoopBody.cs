@@ -27,6 +27,8 @@ internal sealed partial class CellEmitter
         private readonly SortedSet<string> _prologue = new();
         private readonly List<string> _bindings = new();
         private readonly HashSet<string> _bound = new();
+        // Values this loop reads from a buffer instead of computing them: the scans' new values, for a linear plan's output states.
+        private readonly Dictionary<int, string> _external = new();
 
         public LoopBody(CellEmitter emitter, int pass, int segment, bool backward)
         {
@@ -37,6 +39,11 @@ internal sealed partial class CellEmitter
         }
 
         public void Add(string statement) => _statements.Add(statement);
+
+        /// <summary>Reads node <paramref name="id"/> with <paramref name="load"/> wherever it is needed.</summary>
+        public void External(int id, string load) => _external[id] = load;
+
+        public bool IsExternal(int id) => _external.ContainsKey(id);
 
         // ---- The buffers, by their place in the runtime plan (RnnGen.Recurrence.RecurrencePlan) ----
 
@@ -91,6 +98,11 @@ internal sealed partial class CellEmitter
         {
             var n = _e._nodes[id];
             if (n.Kind == NodeKind.Constant) return OperationText.Constant(n.Value);
+            if (_external.TryGetValue(id, out var load))
+            {
+                if (_loaded.Add(id)) _loads.Add($"var {_e._names[id]} = {load};");
+                return _e._names[id];
+            }
             if (IsLocal(id)) return Inlined(id) ? "(" + Expression(id) + ")" : _e._names[id];
             if (_loaded.Add(id)) _loads.Add($"var {_e._names[id]} = {Load(n)};");
             return _e._names[id];

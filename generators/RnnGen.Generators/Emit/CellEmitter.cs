@@ -106,6 +106,8 @@ internal sealed partial class CellEmitter
         _w.Line($"// Plan: linear scans, no step loop: {choice.Reason}. Each state s' = a ⊙ s + b, with");
         foreach (var scan in choice.Scans)
             _w.Line($"//   {StateName(scan.State)}: a = {scan.CoefficientText}, b = {scan.OffsetText}");
+        foreach (int k in choice.Outputs)
+            _w.Line($"//   {StateName(k)}: computed after the scans, from their new values");
         _w.Line("// Forward: the input's products of every step in one product, a and b of every step in one fused pass, then a scan");
         _w.Line("// over time. Backward: a reverse scan for dL/ds (dL/ds_{t-1} = a_t ⊙ dL/ds_t + what reaches s_{t-1} directly), then");
         _w.Line("// the step's backward pass over every step at once.");
@@ -234,6 +236,7 @@ internal sealed partial class CellEmitter
         _w.Line($"    norms: [{string.Join(", ", norms)}],");
         _w.Line($"    vectors: [{string.Join(", ", BiasParameters.Select(i => At(Field(i))))}],");
         string kind = _plan.Recurrence.IsLinear ? "LinearScan" : "StepLoop";
+        if (_plan.Recurrence.Outputs.Count > 0) _w.Line($"    outputStates: [{string.Join(", ", _plan.Recurrence.Outputs)}],");
         _w.Line($"    kind: {Recurrence}.RecurrenceKind.{kind}, reason: \"{_plan.Recurrence.Reason.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");");
     }
 }

@@ -26,23 +26,55 @@ internal static class LinearRecurrence
             reads[n.Id] = (n.Kind == NodeKind.State ? 1UL << n.StateIndex : 0) | (n.A >= 0 ? reads[n.A] : 0) | (n.B >= 0 ? reads[n.B] : 0);
 
         var scans = new List<ScanState>();
+        var failures = new Dictionary<int, string>();
         for (int k = 0; k < cell.StateNames.Count; k++)
         {
             var output = nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == k);
             var split = new AffineSplit(cell, k, reads);
             var (a, b) = split.Of(output.A);
-            if (split.Failure is { } failure) return RecurrenceChoice.StepLoop(failure);
+            if (split.Failure is { } failure)
+            {
+                failures[k] = failure;
+                continue;
+            }
             var coefficient = a ?? Term.Const(0);
             var offset = b ?? Term.Const(0);
             scans.Add(new ScanState(k, coefficient, offset, Text(coefficient, cell, 0), Text(offset, cell, 0)));
         }
+
+        // A state that is not a scan may still be an output state: its next value reads the scans' new values and
+        // nothing else of any state (QRNN's h = o ⊙ c'), and no update reads it. It is computed after the scans.
+        var outputs = new List<int>();
+        if (failures.Count > 0 && scans.Count > 0)
+        {
+            var newValues = new HashSet<int>(scans.Select(scan => nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == scan.State).A));
+            // Per node, the states it reads other than through a scan's new value.
+            var readsBefore = new ulong[nodes.Count];
+            foreach (var n in nodes)
+                readsBefore[n.Id] = newValues.Contains(n.Id) ? 0
+                    : (n.Kind == NodeKind.State ? 1UL << n.StateIndex : 0) | (n.A >= 0 ? readsBefore[n.A] : 0) | (n.B >= 0 ? readsBefore[n.B] : 0);
+            ulong readByUpdates = nodes.Where(n => n.Kind == NodeKind.Output).Aggregate(0UL, (m, n) => m | reads[n.A]);
+            foreach (int k in failures.Keys.ToList())
+            {
+                int value = nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == k).A;
+                if (readsBefore[value] == 0 && (readByUpdates & (1UL << k)) == 0)
+                {
+                    outputs.Add(k);
+                    failures.Remove(k);
+                }
+            }
+        }
+        if (failures.Count > 0) return RecurrenceChoice.StepLoop(failures.OrderBy(f => f.Key).First().Value);
         var recurrent = groups.FirstOrDefault(g => g.Operand >= 0);
         if (recurrent is not null)
             return RecurrenceChoice.StepLoop($"the step multiplies a value it computes by a weight ({ExpressionText.Of(nodes[recurrent.Products[0]], cell)}), a product in every step");
         if (passes.Count != 1 || passes[0].Segments.Count != 1)
             return RecurrenceChoice.StepLoop("a LayerNorm's row statistics split the step's fused pass");
-        return new RecurrenceChoice(true, "every state's next value is a ⊙ state + b with a and b free of states, and the only products multiply the input",
-            scans.ToEquatableArray());
+        string reason = outputs.Count == 0
+            ? "every state's next value is a ⊙ state + b with a and b free of states, and the only products multiply the input"
+            : $"the next value of {string.Join(" and ", scans.Select(x => cell.StateNames[x.State]))} is a ⊙ state + b with a and b free of states, "
+              + $"{string.Join(" and ", outputs.Select(k => cell.StateNames[k]))} reads only their new values and no update reads it, and the only products multiply the input";
+        return new RecurrenceChoice(true, reason, scans.ToEquatableArray()) { Outputs = outputs.ToEquatableArray() };
     }
 
     /// <summary>

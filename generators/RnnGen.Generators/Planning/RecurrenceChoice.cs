@@ -9,6 +9,9 @@ namespace RnnGen.Generators.Planning;
 /// </summary>
 internal sealed record RecurrenceChoice(bool IsLinear, string Reason, EquatableArray<ScanState> Scans)
 {
+    /// <summary>The output states: computed after the scans from their new values, never read by an update.</summary>
+    public EquatableArray<int> Outputs { get; init; } = EquatableArray<int>.Empty;
+
     public static RecurrenceChoice StepLoop(string reason) => new(false, reason, EquatableArray<ScanState>.Empty);
 }
 

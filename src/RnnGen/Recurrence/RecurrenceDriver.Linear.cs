@@ -19,17 +19,22 @@ public static partial class RecurrenceDriver
         var scan = Scan(buffers);
         for (int k = 0; k < plan.StateCount; k++)
         {
+            if (plan.IsOutputState(k)) continue;
             // s_t = a_t ⊙ s_{t-1} + b_t: the states buffer holds s_{-1} in its first row and b in the others, which the scan overwrites with s.
             var states = buffers.States(k);
             scan.Forward(steps, width, buffers.ScanCoefficients(k), buffers.ScanOffsets(k), states.Slice(0, width), states.Slice(width, rows * H));
         }
+        // The output states, from the scans' new values.
+        if (plan.HasOutputStates)
+            RowSplit.Run(TimeBatch.Parts(rows, H), rows, TimeBatch.Blocks(rows), parameters, default, buffers, Linear<TOperator, T, TV>.Outputs);
     }
 
     /// <summary>
     /// The states' adjoints of every step by reverse scans, g_t = a_{t+1} ⊙ g_{t+1} + local_t, where local_t is what
     /// reaches s_t from outside the recurrence (the output gradient of step t for the first state, the final state's
-    /// gradient after the last step); then the step's backward pass over all rows at once, reading g_t as the adjoint
-    /// after step t: the products' adjoints and the bias sums per block of rows.
+    /// gradient after the last step, and what output states of step t send back); then the step's backward pass over
+    /// all rows at once, reading the adjoint after step t: the products' adjoints and the bias sums per block of rows.
+    /// An output state's adjoint is what reaches it from outside alone, since no update reads it.
     /// </summary>
     private static void BackwardScans<TOperator, T, TV>(RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters,
         ReadOnlySpan<T> outputGradients, ReadOnlySpan<T> finalStateGradients, Span<T> initialStateGradients)
@@ -44,6 +49,17 @@ public static partial class RecurrenceDriver
             if (k == 0) outputGradients.Slice(0, rows * H).CopyTo(g); // the outputs are the first state after each step
             else g.Clear();
             if (!finalStateGradients.IsEmpty) CellSupport.AddTo(g.Slice((steps - 1) * width, width), finalStateGradients.Slice(k * width, width));
+        }
+        if (plan.HasOutputStates)
+            RowSplit.Run(TimeBatch.Parts(rows, H), rows, TimeBatch.Blocks(rows), parameters, default, buffers, Linear<TOperator, T, TV>.OutputAdjoints);
+        for (int k = 0; k < plan.StateCount; k++)
+        {
+            if (plan.IsOutputState(k))
+            {
+                if (!initialStateGradients.IsEmpty) initialStateGradients.Slice(k * width, width).Clear(); // no update reads it
+                continue;
+            }
+            var g = buffers.StateAdjoints(k, 0);
             Span<T> initial;
             if (initialStateGradients.IsEmpty)
             {
@@ -52,8 +68,33 @@ public static partial class RecurrenceDriver
             }
             else initial = initialStateGradients.Slice(k * width, width);
             scan.Backward(steps, width, buffers.ScanCoefficients(k), g, g, initial);
+            if (plan.HasOutputStates) WithoutOwnStep(buffers, k, outputGradients, finalStateGradients);
         }
         RowSplit.Run(TimeBatch.Parts(rows, H), rows, TimeBatch.Blocks(rows), parameters, default, buffers, Linear<TOperator, T, TV>.Adjoints);
+    }
+
+    /// <summary>
+    /// Turns the scan's g_t = dL/ds_t into what the step's backward pass takes as the adjoint after step t when output
+    /// states read s_t in that same step: everything but their share, which the pass adds itself. That is
+    /// a_{t+1} ⊙ g_{t+1} (what step t + 1 sends back) plus what reaches s_t from outside, in place, in step order (row
+    /// t + 1 is read before it is rewritten).
+    /// </summary>
+    private static void WithoutOwnStep<T>(RecurrenceBuffers<T> buffers, int state, ReadOnlySpan<T> outputGradients, ReadOnlySpan<T> finalStateGradients)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int steps = buffers.Steps, width = buffers.Batch * buffers.Plan.HiddenSize;
+        var g = buffers.StateAdjoints(state, 0);
+        var a = buffers.ScanCoefficients(state);
+        for (int t = 0; t < steps - 1; t++)
+        {
+            var row = g.Slice(t * width, width);
+            if (state == 0) LinearScanRows<T>.MulAdd(row, a.Slice((t + 1) * width, width), g.Slice((t + 1) * width, width), outputGradients.Slice(t * width, width));
+            else LinearScanRows<T>.Mul(row, a.Slice((t + 1) * width, width), g.Slice((t + 1) * width, width));
+        }
+        var last = g.Slice((steps - 1) * width, width);
+        if (state == 0) outputGradients.Slice((steps - 1) * width, width).CopyTo(last);
+        else last.Clear();
+        if (!finalStateGradients.IsEmpty) CellSupport.AddTo(last, finalStateGradients.Slice(state * width, width));
     }
 
     private static LinearScan<T> Scan<T>(RecurrenceBuffers<T> buffers) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
@@ -67,6 +108,22 @@ public static partial class RecurrenceDriver
         {
             var f = RecurrenceFrame<T>.AllSteps((RecurrenceBuffers<T>)state, parameters);
             CoefficientRows(ref f, b0, b1);
+        };
+
+        public static readonly RowSplit.Body<T> Outputs = (state, part, b0, b1, parameters, unused) =>
+        {
+            var f = RecurrenceFrame<T>.AllSteps((RecurrenceBuffers<T>)state, parameters);
+            int H = f.Hidden, vectorEnd = H - H % TV.Count;
+            TOperator.LinearOutputs<T, TV>(ref f, b0, b1, 0, vectorEnd);
+            if (vectorEnd < H) TOperator.LinearOutputs<T, Scalar<T>>(ref f, b0, b1, vectorEnd, H);
+        };
+
+        public static readonly RowSplit.Body<T> OutputAdjoints = (state, part, b0, b1, parameters, unused) =>
+        {
+            var f = RecurrenceFrame<T>.AllSteps((RecurrenceBuffers<T>)state, parameters);
+            int H = f.Hidden, vectorEnd = H - H % TV.Count;
+            TOperator.LinearOutputAdjoints<T, TV>(ref f, b0, b1, 0, vectorEnd);
+            if (vectorEnd < H) TOperator.LinearOutputAdjoints<T, Scalar<T>>(ref f, b0, b1, vectorEnd, H);
         };
 
         public static readonly RowSplit.Body<T> Adjoints = (state, part, b0, b1, parameters, unused) =>

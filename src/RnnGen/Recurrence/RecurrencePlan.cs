@@ -27,7 +27,7 @@ public sealed class RecurrencePlan
 
     private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        RecurrenceKind kind, string reason)
+        int[] outputStates, RecurrenceKind kind, string reason)
     {
         ArgumentNullException.ThrowIfNull(products);
         ArgumentNullException.ThrowIfNull(passes);
@@ -41,8 +41,13 @@ public sealed class RecurrencePlan
         if (kind == RecurrenceKind.LinearScan && (passes.Length != 1 || passes[0].Segments != 1 || saved != 0 || adjointSlots != 0 || norms.Length != 0
             || Array.Exists(products, g => !g.IsInput)))
             throw new ArgumentException($"{cell}: a linear-scan plan has one pass of one segment, nothing saved between passes and no product but the input's.", nameof(kind));
+        foreach (int k in outputStates)
+            if (kind != RecurrenceKind.LinearScan || (uint)k >= (uint)states || k >= 64)
+                throw new ArgumentException($"{cell}: output state {k} is not a state of a linear-scan plan of {states} states.", nameof(outputStates));
         _runner = runner;
         Kind = kind;
+        foreach (int k in outputStates) _outputStates |= 1UL << k;
+        HasOutputStates = outputStates.Length > 0;
         Reason = reason ?? "";
         Cell = cell;
         InputSize = input;
@@ -65,9 +70,10 @@ public sealed class RecurrencePlan
     /// <summary>The plan of a cell whose passes <typeparamref name="TOperator"/> holds.</summary>
     public static RecurrencePlan Create<TOperator>(string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
+        int[]? outputStates = null, RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
         where TOperator : struct, IRecurrenceOperator =>
-        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors, kind, reason);
+        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors,
+            outputStates ?? [], kind, reason);
 
     public string Cell { get; }
     /// <summary>Whether the recurrence runs as a step loop or as linear scans: the generator's choice.</summary>
@@ -76,6 +82,12 @@ public sealed class RecurrencePlan
     public string Reason { get; }
     /// <summary>Whether the driver runs the linear-scan path: every state a scan over time.</summary>
     public bool IsLinear => Kind == RecurrenceKind.LinearScan;
+    /// <summary>Whether a linear plan's state <paramref name="state"/> is an output state (computed after the scans from
+    /// their new values, read by no update) rather than a scan.</summary>
+    public bool IsOutputState(int state) => state < 64 && (_outputStates & (1UL << state)) != 0;
+    /// <summary>Whether a linear plan has output states.</summary>
+    public bool HasOutputStates { get; }
+    private readonly ulong _outputStates;
     public int InputSize { get; }
     public int HiddenSize { get; }
     public int StateCount { get; }

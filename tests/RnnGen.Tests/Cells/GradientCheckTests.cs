@@ -8,10 +8,10 @@ public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
     internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
-        "MinGruTest", "MinGruStepLoop", "ForgetOnlyTest", "TwoScanTest"];
+        "MinGruTest", "MinGruStepLoop", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
 
     /// <summary>The cells planned as linear scans (RecurrenceKind.LinearScan).</summary>
-    internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest"];
+    internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
 
     /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the weights as stored).</summary>
     public static TheoryData<string, int, int> Cases()
@@ -41,6 +41,7 @@ public class GradientCheckTests
         "MinGruStepLoop" => new MinGruStepLoop(input, hidden),
         "ForgetOnlyTest" => new ForgetOnlyTest(input, hidden),
         "TwoScanTest" => new TwoScanTest(input, hidden),
+        "QrnnLikeTest" => new QrnnLikeTest(input, hidden),
         _ => throw new ArgumentException(name),
     };
 
@@ -71,6 +72,7 @@ public class GradientCheckTests
     [InlineData("MinGruTest", 1)]
     [InlineData("ForgetOnlyTest", 2)]
     [InlineData("TwoScanTest", 3)]
+    [InlineData("QrnnLikeTest", 4)]
     public void Linear_cells_match_central_differences_across_scan_chunks(string name, int seed)
     {
         const int input = 3, hidden = 11, batch = 1, steps = 6144;

@@ -14,11 +14,22 @@ public class LinearPlanTests
     [InlineData("MinGruTest")]
     [InlineData("ForgetOnlyTest")]
     [InlineData("TwoScanTest")]
+    [InlineData("QrnnLikeTest")]
     public void Cells_linear_in_their_states_are_planned_without_a_step_loop(string name)
     {
         var plan = PlanOf(GradientCheckTests.Create(name, 3, 8));
         Assert.Equal(RecurrenceKind.LinearScan, plan.Kind);
         Assert.Contains("a ⊙ state + b", plan.Reason);
+    }
+
+    [Fact]
+    public void A_state_that_reads_only_a_scans_new_value_is_an_output_state()
+    {
+        var plan = PlanOf(new QrnnLikeTest(3, 8));
+        Assert.True(plan.IsOutputState(0), "h = o ⊙ Tanh(c') is computed after the scan");
+        Assert.False(plan.IsOutputState(1), "c is the scan");
+        Assert.Contains("h reads only their new values", plan.Reason);
+        Assert.False(PlanOf(new MinGruTest(3, 8)).HasOutputStates);
     }
 
     [Theory]
@@ -44,19 +55,23 @@ public class LinearPlanTests
     }
 
     /// <summary>
-    /// MinGRU as scans against the same cell on the step loop, with an initial state in and its gradient out (a window
-    /// of truncated BPTT): the same values up to rounding, since the scans only associate the same products differently.
-    /// Shapes: a vector tail (hidden 11), a batch split into several blocks, and a narrow long window whose scans chunk time.
+    /// MinGRU and the QRNN-like cell (a scan and an output state) as scans against the same cells on the step loop, with
+    /// initial states in and their gradients out (a window of truncated BPTT): the same values up to rounding, since the
+    /// scans only associate the same products differently. Shapes: a vector tail (hidden 11), a batch split into several
+    /// blocks, and a narrow long window whose scans chunk time.
     /// </summary>
     [Theory]
-    [InlineData(11, 2, 9)]
-    [InlineData(40, 19, 33)]
-    [InlineData(11, 1, 6144)]
-    public void The_scans_compute_what_the_step_loop_computes(int hidden, int batch, int steps)
+    [InlineData("MinGru", 11, 2, 9)]
+    [InlineData("MinGru", 40, 19, 33)]
+    [InlineData("MinGru", 11, 1, 6144)]
+    [InlineData("Qrnn", 11, 2, 9)]
+    [InlineData("Qrnn", 40, 19, 33)]
+    [InlineData("Qrnn", 11, 1, 6144)]
+    public void The_scans_compute_what_the_step_loop_computes(string name, int hidden, int batch, int steps)
     {
         const int input = 5;
-        var linear = new MinGruTest(input, hidden);
-        var loop = new MinGruStepLoop(input, hidden);
+        IRecurrentCell linear = name == "MinGru" ? new MinGruTest(input, hidden) : new QrnnLikeTest(input, hidden);
+        IRecurrentCell loop = name == "MinGru" ? new MinGruStepLoop(input, hidden) : new QrnnStepLoop(input, hidden);
         Assert.True(PlanOf(linear).IsLinear);
         Assert.False(PlanOf(loop).IsLinear);
         var random = new Random(hidden + batch + steps);
@@ -64,9 +79,9 @@ public class LinearPlanTests
         linear.Initialize(parameters, random);
         double[] Values(int n) => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         var x = Values(steps * batch * input);
-        var s = Values(batch * hidden);
+        var s = Values(linear.StateCount * batch * hidden);
         var dy = Values(steps * batch * hidden);
-        var dFinal = Values(batch * hidden);
+        var dFinal = Values(linear.StateCount * batch * hidden);
 
         double[][] Run(IRecurrentCell cell)
         {

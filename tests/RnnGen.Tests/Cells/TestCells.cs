@@ -145,3 +145,37 @@ public partial class TwoScanTest
         return (hNext, mNext);
     }
 }
+
+/// <summary>QRNN-like (Bradbury et al., 2016): c is a scan, and h = o ⊙ c' an output state, read by no update.</summary>
+[RecurrentCell]
+public partial class QrnnLikeTest
+{
+    Weight Wz, Wf, Wo;
+    Bias bz, bf, bo;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var z = Tanh(Wz * x + bz);
+        var f = Sigmoid(Wf * x + bf);
+        var o = Sigmoid(Wo * x + bo);
+        var cNext = f * c + (1 - f) * z;
+        return (o * Tanh(cNext), cNext);
+    }
+}
+
+/// <summary>The QRNN-like cell forced onto the step loop: the reference for its scans and output state.</summary>
+[RecurrentCell(LinearPath = false)]
+public partial class QrnnStepLoop
+{
+    Weight Wz, Wf, Wo;
+    Bias bz, bf, bo;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var z = Tanh(Wz * x + bz);
+        var f = Sigmoid(Wf * x + bf);
+        var o = Sigmoid(Wo * x + bo);
+        var cNext = f * c + (1 - f) * z;
+        return (o * Tanh(cNext), cNext);
+    }
+}
