@@ -10,12 +10,20 @@ public class AllocationCollection;
 public class AllocationTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_training_step_allocates_nothing_after_warm_up(bool large)
+    [InlineData("small")]
+    [InlineData("large")]
+    [InlineData("linear")]
+    public void A_training_step_allocates_nothing_after_warm_up(string name)
     {
-        // The large model's products are big enough to be split over both cores, so the workers are counted too.
-        var model = large ? (LanguageModel)new TinyLstmModel(300, seed: 1) : new StackedModel(40, seed: 1);
+        // The large model's products are big enough to be split over both cores, so the workers are counted too; the
+        // linear model's scans and passes over every step (32 x 48 rows) are shared too.
+        bool large = name != "small";
+        LanguageModel model = name switch
+        {
+            "small" => new StackedModel(40, seed: 1),
+            "large" => new TinyLstmModel(300, seed: 1),
+            _ => new LinearStackModel(300, seed: 1),
+        };
         int batchSize = large ? 32 : 4, steps = large ? 48 : 8, vocab = model.VocabSize;
         var random = new Random(1);
         var batch = new TokenBatch(Enumerable.Range(0, batchSize * steps).Select(_ => random.Next(vocab)).ToArray(),

@@ -14,6 +14,13 @@ public partial class StackedModel;
 [Layer(typeof(RnnGen.Cells.Gru), Hidden = 48)]
 public partial class BracketModel;
 
+/// <summary>Cells planned as linear scans, one with an output state, stacked: large enough that the scans and the passes
+/// over every step are shared between threads.</summary>
+[LanguageModel(Embedding = 16)]
+[Layer(typeof(MinGruTest), Hidden = 64)]
+[Layer(typeof(QrnnLikeTest), Hidden = 64)]
+public partial class LinearStackModel;
+
 [LanguageModel(Embedding = 6)]
 [Layer(typeof(RnnGen.Cells.Lstm), Hidden = 10, Dropout = 0.25f)]
 [Layer(typeof(RnnGen.Cells.Lstm), Hidden = 10)]
