@@ -9,9 +9,10 @@ namespace RnnGen.Generators.Planning;
 /// <summary>
 /// Decides whether a cell runs as linear scans instead of a step loop (docs/ARCHITECTURE.md, "The linear-recurrence
 /// path"). The rule: every state is a scan state, i.e. its next value is affine in its own previous value,
-/// <c>a ⊙ s + b</c>, where neither <c>a</c> nor <c>b</c> reads any state; and the step's only products multiply the
-/// input, with no LayerNorm, so that the coefficients of every step come out of one fused pass over all rows at once.
-/// Anything else keeps the step loop, and the choice says which rule failed where.
+/// <c>a ⊙ s + b</c>, where neither <c>a</c> nor <c>b</c> reads any state, or an output state, whose next value reads
+/// states only through the scan states' new values and which no update reads; and the step's only products multiply
+/// the input, with no LayerNorm, so that the coefficients of every step come out of one fused pass over all rows at
+/// once. Anything else keeps the step loop, and the choice says which rule failed where.
 /// </summary>
 internal static class LinearRecurrence
 {
