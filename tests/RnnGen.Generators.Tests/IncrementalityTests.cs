@@ -113,6 +113,42 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void Forcing_the_step_loop_on_one_cell_recomputes_only_that_cell_and_changes_its_plan()
+    {
+        const string decay = """
+            using RnnGen;
+            using static RnnGen.Ops;
+
+            namespace Sample;
+
+            [RecurrentCell]
+            internal partial class Decay
+            {
+                Weight W;
+                Bias d;
+
+                Vec Step(Vec x, Vec h) => d * h + Tanh(W * x);
+            }
+            """;
+        var first = CellCompiler.Run(Compilation(Gated, decay, Unrelated)).ShouldSucceed();
+        Assert.Contains("// Plan: linear scans", first.Sources.Single(s => s.Text.Contains("partial class Decay : __RnnGen.IRecurrentCell", StringComparison.Ordinal)).Text);
+        var oldTree = first.Input.SyntaxTrees.Single(t => t.GetText().ToString().Contains("class Decay", StringComparison.Ordinal));
+        var edited = first.Input.ReplaceSyntaxTree(oldTree,
+            CellCompiler.Tree(decay.Replace("[RecurrentCell]", "[RecurrentCell(LinearPath = false)]"), oldTree.FilePath));
+
+        var second = CellCompiler.Run(edited, first.Driver).ShouldSucceed();
+
+        Assert.Contains("// Plan: a step loop, because [RecurrentCell(LinearPath = false)] asks for it.",
+            second.Sources.Single(s => s.Text.Contains("partial class Decay : __RnnGen.IRecurrentCell", StringComparison.Ordinal)).Text);
+        foreach (string step in CellSteps)
+        {
+            var outputs = Outputs(second, step);
+            Assert.All(outputs.Where(o => o.Cell == "Decay"), o => Assert.True(IsRecomputed(o.Reason), $"{step}: Decay was {o.Reason}"));
+            Assert.All(outputs.Where(o => o.Cell == "Gated"), o => Assert.True(IsReused(o.Reason), $"{step}: Gated was {o.Reason}"));
+        }
+    }
+
+    [Fact]
     public void Editing_another_class_reuses_every_step_of_every_sequence_model()
     {
         const string models = """
