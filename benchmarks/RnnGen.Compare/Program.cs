@@ -4,29 +4,31 @@ using System.Runtime.Loader;
 // Before/after on a noisy machine: loads two builds of the benchmark harness side by side in one process
 // (each in its own load context, with its own RnnGen.dll) and alternates their training measurements, which
 // go first swapping every round, so that both see the same machine at the same moments.
-//   dotnet run -c Release --project benchmarks/RnnGen.Compare -- BASE_BIN_DIR MAIN_BIN_DIR [--threads N] [config ...]
+//   dotnet run -c Release --project benchmarks/RnnGen.Compare -- BASE_BIN_DIR MAIN_BIN_DIR [--threads N] [--rounds N] [config ...]
 // where each directory holds a built RnnGen.Benchmarks.dll (e.g. a worktree of an older commit's
 // benchmarks/RnnGen.Benchmarks/bin/Release/net10.0/). --threads sets both builds' thread count
 // (RnnGen.Parallelism.MaxThreads, or Gemm.MaxThreads in builds from before that setting).
-int threads = 0;
-int at = Array.IndexOf(args, "--threads");
-if (at >= 0)
+// (--rounds: how many alternating rounds, 6 unless given.)
+int threads = 0, rounds = 6;
+foreach (var (option, set) in new (string, Action<int>)[] { ("--threads", v => threads = v), ("--rounds", v => rounds = v) })
 {
-    if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out threads) || threads < 1)
+    int at = Array.IndexOf(args, option);
+    if (at < 0) continue;
+    if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out int value) || value < 1)
     {
-        Console.Error.WriteLine("--threads takes a positive whole number.");
+        Console.Error.WriteLine($"{option} takes a positive whole number.");
         return 2;
     }
+    set(value);
     args = [.. args[..at], .. args[(at + 2)..]];
 }
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("Usage: RnnGen.Compare BASE_BIN_DIR MAIN_BIN_DIR [--threads N] [config ...]  (configs: gru-128, gru-512, lstm-512x2, word-lstm)");
+    Console.Error.WriteLine("Usage: RnnGen.Compare BASE_BIN_DIR MAIN_BIN_DIR [--threads N] [--rounds N] [config ...]  (configs: gru-128, gru-512, lstm-512x2, word-lstm)");
     return 2;
 }
 var sides = new (string Name, Func<string, int, double> Measure)[] { ("base", Load(args[0], threads)), ("main", Load(args[1], threads)) };
 string[] configs = args.Length > 2 ? args[2..] : ["lstm-512x2", "gru-512", "gru-128"];
-int rounds = 6;
 var results = new Dictionary<(string, string), List<double>>();
 for (int round = 0; round < rounds; round++)
     foreach (var config in configs)
@@ -48,6 +50,7 @@ return 0;
 
 static Func<string, int, double> Load(string dir, int threads)
 {
+    dir = Path.GetFullPath(dir); // load contexts take absolute paths only
     if (!File.Exists(Path.Combine(dir, "RnnGen.Benchmarks.dll"))) throw new FileNotFoundException($"{dir} holds no RnnGen.Benchmarks.dll: build the harness there first.");
     var context = new DirectoryContext(dir);
     var assembly = context.LoadFromAssemblyPath(Path.Combine(dir, "RnnGen.Benchmarks.dll"));

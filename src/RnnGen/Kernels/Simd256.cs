@@ -44,10 +44,17 @@ public readonly struct Simd256<T>(Vector256<T> value) : ISimd<Simd256<T>, T>
         (Vector256.LoadUnsafe(ref start, (nuint)index) + value.Value).StoreUnsafe(ref start, (nuint)index);
     }
 
+    // Every operation is forced inline, the one-line ones too: a generated segment inlined into the driver's pass can
+    // use up the JIT's inlining budget, which left these as calls in the hot loop (a profile of the LSTM backward).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> operator +(Simd256<T> a, Simd256<T> b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> operator -(Simd256<T> a, Simd256<T> b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> operator *(Simd256<T> a, Simd256<T> b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> operator -(Simd256<T> a) => new(-a.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> operator /(Simd256<T> a, Simd256<T> b) => new(a.Value / b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -70,12 +77,18 @@ public readonly struct Simd256<T>(Vector256<T> value) : ISimd<Simd256<T>, T>
         return new(Vector256<T>.One - two / (Exp(new(a.Value + a.Value)).Value + Vector256<T>.One));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Relu(Simd256<T> a) => new(Vector256.Max(a.Value, Vector256<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Positive(Simd256<T> a) =>
         new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, Vector256<T>.Zero), Vector256<T>.One, Vector256<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Max(Simd256<T> a, Simd256<T> b) => new(Vector256.Max(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Min(Simd256<T> a, Simd256<T> b) => new(Vector256.Min(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Abs(Simd256<T> a) => new(Vector256.Abs(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Sqrt(Simd256<T> a) => new(Vector256.Sqrt(a.Value));
 
     // The library's vector log is single precision for float since .NET 9 (within 2 ulp, subnormals and the
@@ -96,12 +109,16 @@ public readonly struct Simd256<T>(Vector256<T> value) : ISimd<Simd256<T>, T>
     public static Simd256<T> LogSigmoid(Simd256<T> a) =>
         new(Vector256.Min(a.Value, Vector256<T>.Zero) - Log1pOfUnit(Exp(new(-Vector256.Abs(a.Value))).Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Reciprocal(Simd256<T> a) => new(Vector256<T>.One / a.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> GreaterOrEqual(Simd256<T> a, Simd256<T> b) =>
         new(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a.Value, b.Value), Vector256<T>.One, Vector256<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Sign(Simd256<T> a) =>
         new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, Vector256<T>.Zero), Vector256<T>.One, Vector256<T>.Zero)
             - Vector256.ConditionalSelect(Vector256.LessThan(a.Value, Vector256<T>.Zero), Vector256<T>.One, Vector256<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Simd256<T> a) => Vector256.Sum(a.Value);
 
     /// <summary>

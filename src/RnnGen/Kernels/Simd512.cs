@@ -44,10 +44,17 @@ public readonly struct Simd512<T>(Vector512<T> value) : ISimd<Simd512<T>, T>
         (Vector512.LoadUnsafe(ref start, (nuint)index) + value.Value).StoreUnsafe(ref start, (nuint)index);
     }
 
+    // Every operation is forced inline, the one-line ones too: a generated segment inlined into the driver's pass can
+    // use up the JIT's inlining budget, which left these as calls in the hot loop (a profile of the LSTM backward).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> operator +(Simd512<T> a, Simd512<T> b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> operator -(Simd512<T> a, Simd512<T> b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> operator *(Simd512<T> a, Simd512<T> b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> operator -(Simd512<T> a) => new(-a.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> operator /(Simd512<T> a, Simd512<T> b) => new(a.Value / b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -70,12 +77,18 @@ public readonly struct Simd512<T>(Vector512<T> value) : ISimd<Simd512<T>, T>
         return new(Vector512<T>.One - two / (Exp(new(a.Value + a.Value)).Value + Vector512<T>.One));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Relu(Simd512<T> a) => new(Vector512.Max(a.Value, Vector512<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Positive(Simd512<T> a) =>
         new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Max(Simd512<T> a, Simd512<T> b) => new(Vector512.Max(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Min(Simd512<T> a, Simd512<T> b) => new(Vector512.Min(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Abs(Simd512<T> a) => new(Vector512.Abs(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Sqrt(Simd512<T> a) => new(Vector512.Sqrt(a.Value));
 
     // The library's vector log is single precision for float since .NET 9 (within 2 ulp, subnormals and the
@@ -96,12 +109,16 @@ public readonly struct Simd512<T>(Vector512<T> value) : ISimd<Simd512<T>, T>
     public static Simd512<T> LogSigmoid(Simd512<T> a) =>
         new(Vector512.Min(a.Value, Vector512<T>.Zero) - Log1pOfUnit(Exp(new(-Vector512.Abs(a.Value))).Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Reciprocal(Simd512<T> a) => new(Vector512<T>.One / a.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> GreaterOrEqual(Simd512<T> a, Simd512<T> b) =>
         new(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a.Value, b.Value), Vector512<T>.One, Vector512<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Sign(Simd512<T> a) =>
         new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero)
             - Vector512.ConditionalSelect(Vector512.LessThan(a.Value, Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Simd512<T> a) => Vector512.Sum(a.Value);
 
     /// <summary>

@@ -7,8 +7,11 @@ namespace RnnGen.Tests.Cells;
 public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
-    internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
+    internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell", "MinGru", "IndRnn",
         "MinGruTest", "MinGruStepLoop", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
+
+    /// <summary>The cells of 2017-2025 (issue 12), also checked over longer windows.</summary>
+    internal static readonly string[] RecentCells = ["MinGru", "IndRnn"];
 
     /// <summary>The cells planned as linear scans (RecurrenceKind.LinearScan).</summary>
     internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
@@ -23,6 +26,9 @@ public class GradientCheckTests
                 data.Add(cell, seed, 5);
             data.Add(cell, 4, 2);
         }
+        foreach (var cell in RecentCells)
+            foreach (int seed in new[] { 5, 6 })
+                data.Add(cell, seed, 9);
         return data;
     }
 
@@ -37,6 +43,8 @@ public class GradientCheckTests
         "BiasGateCell" => new BiasGateCell(input, hidden),
         "ReluCell" => new ReluCell(input, hidden),
         "ElementwiseRecurrenceCell" => new ElementwiseRecurrenceCell(input, hidden),
+        "MinGru" => new RnnGen.Cells.MinGru(input, hidden),
+        "IndRnn" => new RnnGen.Cells.IndRnn(input, hidden),
         "MinGruTest" => new MinGruTest(input, hidden),
         "MinGruStepLoop" => new MinGruStepLoop(input, hidden),
         "ForgetOnlyTest" => new ForgetOnlyTest(input, hidden),
