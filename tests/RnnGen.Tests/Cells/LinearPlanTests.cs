@@ -47,6 +47,15 @@ public class LinearPlanTests
     }
 
     [Fact]
+    public void The_built_in_minGRU_is_a_scan_and_IndRNN_a_step_loop()
+    {
+        Assert.Equal(RecurrenceKind.LinearScan, PlanOf(new RnnGen.Cells.MinGru(3, 8)).Kind);
+        var indRnn = PlanOf(new RnnGen.Cells.IndRnn(3, 8));
+        Assert.Equal(RecurrenceKind.StepLoop, indRnn.Kind);
+        Assert.Contains("state h is read inside Relu", indRnn.Reason); // Relu(W_ih * x + u * h + b_ih)
+    }
+
+    [Fact]
     public void The_built_in_cells_keep_the_step_loop()
     {
         Assert.Equal(RecurrenceKind.StepLoop, PlanOf(new RnnGen.Cells.Gru(3, 8)).Kind);
