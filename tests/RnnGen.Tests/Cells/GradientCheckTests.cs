@@ -7,9 +7,14 @@ namespace RnnGen.Tests.Cells;
 public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
-    internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell"];
+    internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
+        "ClippedSoftsignCell", "LogarithmicCell"];
 
-    /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the weights as stored).</summary>
+    /// <summary>The cells of issue 12's operations, checked over more steps and seeds as well.</summary>
+    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell"];
+
+    /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the
+    /// weights as stored); the cells of the newer operations also nine steps for three more seeds.</summary>
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
@@ -19,6 +24,9 @@ public class GradientCheckTests
                 data.Add(cell, seed, 5);
             data.Add(cell, 4, 2);
         }
+        foreach (var cell in OperationCells)
+            foreach (int seed in new[] { 5, 6, 7 })
+                data.Add(cell, seed, 9);
         return data;
     }
 
@@ -33,6 +41,8 @@ public class GradientCheckTests
         "BiasGateCell" => new BiasGateCell(input, hidden),
         "ReluCell" => new ReluCell(input, hidden),
         "ElementwiseRecurrenceCell" => new ElementwiseRecurrenceCell(input, hidden),
+        "ClippedSoftsignCell" => new ClippedSoftsignCell(input, hidden),
+        "LogarithmicCell" => new LogarithmicCell(input, hidden),
         _ => throw new ArgumentException(name),
     };
 

@@ -3,7 +3,7 @@ namespace RnnGen.Tests.Cells;
 /// <summary>The float version of every cell (the fast path) agrees with its double version to float precision.</summary>
 public class PrecisionTests
 {
-    public static TheoryData<string> Cells() => new() { "SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell" };
+    public static TheoryData<string> Cells() => new() { "SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell", "ClippedSoftsignCell", "LogarithmicCell" };
 
     [Theory]
     [MemberData(nameof(Cells))]

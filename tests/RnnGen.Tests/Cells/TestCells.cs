@@ -82,3 +82,38 @@ public partial class ElementwiseRecurrenceCell
 
     Vec Step(Vec x, Vec h) => Relu(W * x + u * h + b);
 }
+
+/// <summary>Division (vector by vector, number by vector, vector by number), Abs, and Max and Min with number
+/// literals as arguments: a softsign clipped to a band, gated into the state.</summary>
+[RecurrentCell]
+public partial class ClippedSoftsignCell
+{
+    Weight W, U, V;
+    Bias b, c;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var a = W * x + U * h + b;
+        var soft = a / (1 + Abs(a));
+        var clipped = Min(Max(soft, -0.75), 0.75f);
+        var gate = 1 / (1 + Exp(-(V * h + c)));
+        return gate * Max(clipped, h / 2) + (1 - gate) * Min(0, h) / 1.5f;
+    }
+}
+
+/// <summary>The logarithmic operations: Softplus, Log, LogSigmoid and Sqrt, on arguments kept in their domains.</summary>
+[RecurrentCell]
+public partial class LogarithmicCell
+{
+    Weight W, U, V;
+    Bias b, c;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var a = W * x + U * h + b;
+        var positive = Softplus(a);
+        var root = Sqrt(positive + 0.25f);
+        var logGate = LogSigmoid(V * h + c);
+        return Tanh(Log(1 + positive) - root) * Exp(logGate) + 0.5f * h;
+    }
+}
