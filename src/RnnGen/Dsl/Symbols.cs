@@ -67,6 +67,13 @@ public static class Ops
     public static Vec Abs(Vec v) => throw Spec.NotExecutable();
 
     /// <summary>
+    /// The cell's input one step earlier: zero at the first step of a sequence, and carried across windows with the
+    /// state (the generator adds a state for it). <c>W * Prev(x)</c> is computed with the products of the input, for
+    /// all steps at once; <c>Prev(x)</c> used elementwise needs the input size to equal the hidden size.
+    /// </summary>
+    public static Vec Prev(Vec input) => throw Spec.NotExecutable();
+
+    /// <summary>
     /// Layer normalisation over the hidden dimension: <c>(v - mean(v)) / sqrt(var(v) + 1e-5) * gain + bias</c>.
     /// The gain starts at one and the bias at zero.
     /// </summary>

@@ -8,10 +8,13 @@ public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
     internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
-        "ClippedSoftsignCell", "LogarithmicCell"];
+        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru"];
 
     /// <summary>The cells of issue 12's operations, checked over more steps and seeds as well.</summary>
-    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell"];
+    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru"];
+
+    /// <summary>The cells that read their input elementwise, which need input size = hidden size.</summary>
+    internal static readonly string[] SquareCells = ["TokenShiftCell", "Sru"];
 
     /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the
     /// weights as stored); the cells of the newer operations also nine steps for three more seeds.</summary>
@@ -30,8 +33,13 @@ public class GradientCheckTests
         return data;
     }
 
+    /// <summary>The cell of this name; one that reads its input elementwise is made with input size = hidden size
+    /// whatever <paramref name="input"/> says, so callers size their inputs by <see cref="IRecurrentCell.InputSize"/>.</summary>
     public static IRecurrentCell Create(string name, int input, int hidden) => name switch
     {
+        "Qrnn" => new Qrnn(input, hidden),
+        "TokenShiftCell" => new TokenShiftCell(hidden, hidden),
+        "Sru" => new Sru(hidden, hidden),
         "SimpleRnn" => new RnnGen.Cells.SimpleRnn(input, hidden),
         "Gru" => new RnnGen.Cells.Gru(input, hidden),
         "Lstm" => new RnnGen.Cells.Lstm(input, hidden),
@@ -51,8 +59,9 @@ public class GradientCheckTests
     public void Analytic_gradients_match_central_differences(string name, int seed, int steps)
     {
         // hidden 11 = one 8-wide double vector plus a 3-element scalar tail: both code paths are checked.
-        const int input = 3, hidden = 11, batch = 2;
-        var cell = Create(name, input, hidden);
+        const int hidden = 11, batch = 2;
+        var cell = Create(name, 3, hidden);
+        int input = cell.InputSize;
         var random = new Random(seed);
         var parameters = new double[cell.ParameterCount];
         cell.Initialize(parameters, random);

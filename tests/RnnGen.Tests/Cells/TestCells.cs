@@ -117,3 +117,52 @@ public partial class LogarithmicCell
         return Tanh(Log(1 + positive) - root) * Exp(logGate) + 0.5f * h;
     }
 }
+
+/// <summary>A quasi-recurrent unit (QRNN): a window-2 convolution over the input (W * x + V * Prev(x)) feeding
+/// elementwise gates, with no product of a state at all. Each V * Prev(x) is carried as a state of its own.</summary>
+[RecurrentCell]
+public partial class Qrnn
+{
+    Weight Wz, Wf, Vz, Vf;
+    Bias bz, bf;
+
+    Vec Step(Vec x, Vec c)
+    {
+        var z = Tanh(Wz * x + Vz * Prev(x) + bz);
+        var f = Sigmoid(Wf * x + Vf * Prev(x) + bf);
+        return f * c + (1 - f) * z;
+    }
+}
+
+/// <summary>An RWKV-style token shift: each element mixes the input with the previous input (Prev(x) elementwise),
+/// so the input size must equal the hidden size.</summary>
+[RecurrentCell]
+public partial class TokenShiftCell
+{
+    Weight W, U;
+    Bias mix, b;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var m = Sigmoid(mix);
+        var shifted = m * x + (1 - m) * Prev(x);
+        return Tanh(W * shifted + U * h + b);
+    }
+}
+
+/// <summary>A simple recurrent unit (SRU): the state enters only elementwise, and the highway (1 - r) * x adds the
+/// input itself to the output, so the input size must equal the hidden size.</summary>
+[RecurrentCell]
+public partial class Sru
+{
+    Weight W, Wf, Wr;
+    Bias vf, vr, bf, br;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var f = Sigmoid(Wf * x + vf * c + bf);
+        var r = Sigmoid(Wr * x + vr * c + br);
+        var cNext = f * c + (1 - f) * (W * x);
+        return (r * Tanh(cNext) + (1 - r) * x, cNext);
+    }
+}
