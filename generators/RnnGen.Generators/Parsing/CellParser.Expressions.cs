@@ -98,7 +98,11 @@ internal sealed partial class CellParser
 
     private int ParseCall(InvocationExpressionSyntax invocation, LocationInfo? location)
     {
-        var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
+        // A call the compiler could not bind (the wrong number of arguments, which it reports too) still names its
+        // function among the candidates: the check of its arguments below then says what it takes.
+        var info = _model.GetSymbolInfo(invocation, _cancellation);
+        var method = info.Symbol as IMethodSymbol
+                     ?? (info.CandidateReason == CandidateReason.OverloadResolutionFailure ? info.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault() : null);
         if (method is null || method.ContainingType?.ToDisplayString() != OpsType)
             return Unsupported(invocation, $"only the functions of RnnGen.Ops ({string.Join(", ", OperationTable.Functions.Append(PrevName))}) can be called");
         var arguments = invocation.ArgumentList.Arguments;

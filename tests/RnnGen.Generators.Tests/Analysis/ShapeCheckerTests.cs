@@ -28,17 +28,18 @@ public sealed class ShapeCheckerTests
     }
 
     [Fact]
-    public void Adding_an_input_sized_value_to_a_hidden_one_is_a_shape_mismatch()
+    public void A_weight_times_a_number_is_a_shape_mismatch()
     {
         var ir = new Ir();
-        int x = ir.Input(), h = ir.State();
-        ir.Output(ir.Op(NodeKind.Add, x, h));
+        int w = ir.Weight("W");
+        ir.State();
+        ir.Output(ir.Op(NodeKind.Tanh, ir.MatVec(w, ir.Constant(2))));
 
         var result = Check(ir.Build());
 
         Assert.Null(result.Value);
-        Assert.Equal(DiagnosticDescriptors.ShapeMismatch.Id, Ids(result)[0]); // (and the sum, input-sized, is then no state)
-        Assert.Equal(new[] { "x + h", "input", "hidden" }, result.Diagnostics[0].Arguments);
+        Assert.Equal(DiagnosticDescriptors.ShapeMismatch.Id, Ids(result)[0]);
+        Assert.Equal(new[] { "matrix", "scalar" }, result.Diagnostics[0].Arguments.Skip(1));
     }
 
     [Fact]
