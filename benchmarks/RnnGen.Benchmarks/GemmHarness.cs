@@ -18,7 +18,7 @@ public static class GemmHarness
         Console.WriteLine($"{Environment.ProcessorCount} cores, Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, {samples} samples per figure (medians)");
         double peak1 = Median(samples, () => FmaPeak.Measure(1));
         double peak2 = Median(samples, () => FmaPeak.Measure(2));
-        Console.WriteLine($"FMA peak (fp32, Vector512): 1 core {peak1:F1} GFLOP/s, 2 cores {peak2:F1} GFLOP/s");
+        Console.WriteLine($"FMA peak (fp32, {FmaPeak.VectorBits}-bit vectors): 1 core {peak1:F1} GFLOP/s, 2 cores {peak2:F1} GFLOP/s");
         Console.WriteLine();
         Console.WriteLine($"{"shape",-44} {"1 thread",18} {"2 threads",18} {"reference loop",15}");
         foreach (var shape in GemmShape.All.Where(s => s.Name.Contains(filter, StringComparison.Ordinal)))

@@ -31,7 +31,7 @@ public static class PackedHarness
         Console.WriteLine($"{Environment.ProcessorCount} cores, Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, {samples} samples per figure (medians)");
         double peak1 = Median(samples, () => FmaPeak.Measure(1));
         double peak2 = Median(samples, () => FmaPeak.Measure(2));
-        Console.WriteLine($"FMA peak (fp32, Vector512): 1 core {peak1:F1} GFLOP/s, 2 cores {peak2:F1} GFLOP/s");
+        Console.WriteLine($"FMA peak (fp32, {FmaPeak.VectorBits}-bit vectors): 1 core {peak1:F1} GFLOP/s, 2 cores {peak2:F1} GFLOP/s");
         Console.WriteLine();
         Console.WriteLine($"{"step product",-34} {"plain 1T",15} {"packed 1T",15} {"plain 2T",15} {"packed 2T",15} {"pack W",9}");
         foreach (var s in Steps)

@@ -10,7 +10,9 @@ namespace RnnGen.Benchmarks;
 /// lstm-512, a 1024-wide LSTM and word-lstm's output layer. Timed in one process, the configurations alternating in
 /// every round so that load from other processes hits them alike: today's <see cref="Gemm.Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>
 /// (plain and with W packed once), and <see cref="QuantizedMatrix.MultiplyParallel"/> in fp32, bf16 and int8, on 1 and
-/// 2 threads: µs per product (median of the rounds) and GB/s of weights read. Then the accuracy: the relative RMS
+/// 2 threads: µs per product (median of the rounds) and GB/s of weights read, beside a plain read of the same fp32 bytes
+/// split the same way (<see cref="StreamRead"/>): the machine's read bandwidth at that size, the floor of any fp32
+/// product. Then the accuracy: the relative RMS
 /// error of bf16 and int8 products against the double product, on uniform(-1/sqrt(n), 1/sqrt(n)) weights and, with a
 /// checkpoint, on its trained weights times its carried hidden states.
 /// </summary>
@@ -32,8 +34,8 @@ public static class QuantizedHarness
         string? checkpoint = args.SkipWhile(a => a != "--checkpoint").Skip(1).FirstOrDefault();
         Console.WriteLine($"{Environment.ProcessorCount} cores, Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, {repeats} rounds (medians)");
         Console.WriteLine();
-        Console.WriteLine("| product | threads | Gemm fp32 | Gemm packed fp32 | ours fp32 | bf16 | int8 | int8 / ours fp32 |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| product | threads | plain read of the fp32 bytes | Gemm fp32 | Gemm packed fp32 | ours fp32 | bf16 | int8 | int8 / ours fp32 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, rows, columns) in Shapes)
         {
             var w = Uniform(rows * columns, 1 / MathF.Sqrt(columns), 1);
@@ -54,10 +56,11 @@ public static class QuantizedHarness
                     new("fp32", f32.WeightBytes, () => f32.MultiplyParallel(x, 1, y)),
                     new("bf16", bf16.WeightBytes, () => bf16.MultiplyParallel(x, 1, y)),
                     new("int8", int8.WeightBytes, () => int8.MultiplyParallel(x, 1, y)),
+                    new("read", fp32Bytes, () => StreamRead.Run(w)),
                 ];
                 var micros = Time(configs, threads, repeats);
                 string Cell(int i) => $"{micros[i]:F1} µs ({configs[i].Bytes / micros[i] / 1000:F1} GB/s)";
-                Console.WriteLine($"| {name} | {threads} | {Cell(0)} | {Cell(1)} | {Cell(2)} | {Cell(3)} | {Cell(4)} | {micros[2] / micros[4]:F2}x |");
+                Console.WriteLine($"| {name} | {threads} | {Cell(5)} | {Cell(0)} | {Cell(1)} | {Cell(2)} | {Cell(3)} | {Cell(4)} | {micros[2] / micros[4]:F2}x |");
             }
         }
         Parallelism.MaxThreads = Environment.ProcessorCount;

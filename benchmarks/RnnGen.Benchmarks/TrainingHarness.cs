@@ -34,7 +34,7 @@ public static class TrainingHarness
         Console.WriteLine($"Measuring the FMA peak ({Environment.ProcessorCount} cores)...");
         // A peak is a maximum: the best of three tries, so that a moment of load elsewhere does not lower it.
         double peak1 = Enumerable.Range(0, 3).Max(_ => FmaPeak.Measure(1)), peak2 = Enumerable.Range(0, 3).Max(_ => FmaPeak.Measure(2));
-        Console.WriteLine($"FMA peak: {peak1:F1} GFLOP/s on one core, {peak2:F1} GFLOP/s on two");
+        Console.WriteLine($"FMA peak ({FmaPeak.VectorBits}-bit vectors): {peak1:F1} GFLOP/s on one core, {peak2:F1} GFLOP/s on two");
         Console.WriteLine();
 
         string? anchor = noTorch ? null : FindAnchor();
@@ -45,7 +45,7 @@ public static class TrainingHarness
             var ours = Measure(c, repeats);
             double flops = TrainingFlopsPerToken(c) * ours.TrainTokensPerSecond / 1e9;
             Figures? torch = anchor is null ? null : Torch(anchor, c);
-            string Ratio(double a, double b) => b > 0 ? (a / b).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            string Ratio(double a, double b) => a > 0 && b > 0 ? (a / b).ToString("F2", CultureInfo.InvariantCulture) : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c.Name} | {ours.TrainTokensPerSecond:F0} | {flops:F1} | {100 * flops / peak2:F1}% | {ours.InferTokensPerSecond:F0} | {ours.GenerationMicroseconds:F1} | " +
                 $"{(torch is null ? "-" : torch.TrainTokensPerSecond.ToString("F0", CultureInfo.InvariantCulture))} | " +

@@ -43,6 +43,14 @@ public partial class LstmMedium;
 [Layer(typeof(Cells.Lstm), Hidden = 512, Dropout = 0.2f)]
 public partial class LstmLarge;
 
+// The cells of 2017-2025 (issue 12). A minGRU layer's state enters only linearly (no recurrent matrix), so its
+// nonlinearity comes from depth: three layers, each still cheaper per token than one GRU 512.
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.MinGru), Hidden = 512)]
+[Layer(typeof(Cells.MinGru), Hidden = 512)]
+[Layer(typeof(Cells.MinGru), Hidden = 512)]
+public partial class MinGruLarge;
+
 /// <summary>A named model that <c>--model</c> picks.</summary>
 public sealed record Preset(string Name, string Description, Func<int, int, LanguageModel> Create)
 {
@@ -68,6 +76,7 @@ public static class Presets
         new("lstm-small", "embedding 64, LSTM 128", (v, s) => new LstmSmall(v, s)),
         new("lstm-medium", "embedding 64, LSTM 256", (v, s) => new LstmMedium(v, s)),
         new("lstm-large", "embedding 64, 2 x LSTM 512, dropout 0.2", (v, s) => new LstmLarge(v, s)),
+        new("mingru-large", "embedding 64, 3 x minGRU 512", (v, s) => new MinGruLarge(v, s)),
     ];
 
     public static Preset? Find(string name) =>

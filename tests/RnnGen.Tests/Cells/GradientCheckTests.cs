@@ -8,10 +8,10 @@ public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
     internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
-        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru"];
+        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn"];
 
-    /// <summary>The cells of issue 12's operations, checked over more steps and seeds as well.</summary>
-    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru"];
+    /// <summary>The cells of issue 12 (its operations and its built-in cells), checked over more steps and seeds as well.</summary>
+    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn"];
 
     /// <summary>The cells that read their input elementwise, which need input size = hidden size.</summary>
     internal static readonly string[] SquareCells = ["TokenShiftCell", "Sru"];
@@ -51,6 +51,8 @@ public class GradientCheckTests
         "ElementwiseRecurrenceCell" => new ElementwiseRecurrenceCell(input, hidden),
         "ClippedSoftsignCell" => new ClippedSoftsignCell(input, hidden),
         "LogarithmicCell" => new LogarithmicCell(input, hidden),
+        "MinGru" => new RnnGen.Cells.MinGru(input, hidden),
+        "IndRnn" => new RnnGen.Cells.IndRnn(input, hidden),
         _ => throw new ArgumentException(name),
     };
 
