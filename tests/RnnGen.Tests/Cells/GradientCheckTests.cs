@@ -8,13 +8,13 @@ public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
     internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
-        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn"];
+        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm"];
 
     /// <summary>The cells of issue 12 (its operations and its built-in cells), checked over more steps and seeds as well.</summary>
-    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn"];
+    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm"];
 
     /// <summary>The cells that read their input elementwise, which need input size = hidden size.</summary>
-    internal static readonly string[] SquareCells = ["TokenShiftCell", "Sru"];
+    internal static readonly string[] SquareCells = ["TokenShiftCell", "Sru", "Cells.Sru"];
 
     /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the
     /// weights as stored); the cells of the newer operations also nine steps for three more seeds.</summary>
@@ -53,6 +53,10 @@ public class GradientCheckTests
         "LogarithmicCell" => new LogarithmicCell(input, hidden),
         "MinGru" => new RnnGen.Cells.MinGru(input, hidden),
         "IndRnn" => new RnnGen.Cells.IndRnn(input, hidden),
+        "MinLstm" => new RnnGen.Cells.MinLstm(input, hidden),
+        "Cells.Qrnn" => new RnnGen.Cells.Qrnn(input, hidden),
+        "Cells.Sru" => new RnnGen.Cells.Sru(hidden, hidden),
+        "SLstm" => new RnnGen.Cells.SLstm(input, hidden),
         _ => throw new ArgumentException(name),
     };
 
