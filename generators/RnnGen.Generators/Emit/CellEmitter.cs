@@ -214,6 +214,14 @@ internal sealed partial class CellEmitter
         _w.Line($"    saved: {_savedIndex.Count}, adjointSlots: {_slotIndex.Count},");
         var norms = Norms.Select(n => $"new(Pass: {_plan.PassOf[n.Id]}, Segment: {_plan.SegmentOf[n.Id]}, Input: {_savedIndex[n.A]}, AdjointSlot: {_slotIndex[n.Id]}, Gain: {_vectorIndex[n.Param]})");
         _w.Line($"    norms: [{string.Join(", ", norms)}],");
-        _w.Line($"    vectors: [{string.Join(", ", BiasParameters.Select(i => At(Field(i))))}]);");
+        string vectors = $"    vectors: [{string.Join(", ", BiasParameters.Select(i => At(Field(i))))}]";
+        if (_cell.InputElementwise is not { } where)
+        {
+            _w.Line(vectors + ");");
+            return;
+        }
+        // Where the step reads x elementwise, for the message of the size check the plan makes.
+        _w.Line(vectors + ",");
+        _w.Line($"    inputElementwise: \"{where.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");");
     }
 }

@@ -42,6 +42,7 @@ public static partial class RecurrenceDriver
         // The adjoint products of every step use the same weights: pack them once.
         buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
         if (buffers.Packed) PackRecurrentWeights(plan, parameters, forward: false, buffers.PackedBackward);
+        if (plan.ReadsInput) buffers.InputAdjoints.Clear(); // the passes add to it where they read x elementwise
         int parts = RowSplit.Parts(batch, plan.StepFlops(batch));
         var vectorGradients = buffers.VectorGradients;
         vectorGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it
@@ -85,7 +86,9 @@ public static partial class RecurrenceDriver
                     accumulate = true;
                 }
             }
-            else inputGradients.Slice(0, rows * I).Clear(); // the cell ignores its input
+            else inputGradients.Slice(0, rows * I).Clear(); // no product of the input
+            // dx += what the passes sent to x where the step reads it elementwise.
+            if (plan.ReadsInput) CellSupport.AddTo(inputGradients.Slice(0, rows * I), buffers.InputAdjoints);
         }
     }
 

@@ -13,7 +13,8 @@ namespace RnnGen.Recurrence;
 /// The buffers of a sequence batch of <c>steps</c> x <c>batch</c> rows (<see cref="RecurrenceBuffers{T}"/>), in the
 /// tape's slots in this order: each product's [steps, batch, blocks x hidden]; each state's [steps + 1, batch,
 /// hidden] (row block t is the state at the start of step t); each saved value's [steps, batch, hidden]; each
-/// norm's means and reciprocal deviations, [steps, batch] each.
+/// norm's means and reciprocal deviations, [steps, batch] each; then, for a step that reads its input elementwise,
+/// a copy of the inputs, [steps, batch, input].
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RecurrencePlan
@@ -25,7 +26,8 @@ public sealed class RecurrencePlan
     private readonly int[] _vectors;
 
     private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
-        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors)
+        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
+        string? inputElementwise)
     {
         ArgumentNullException.ThrowIfNull(products);
         ArgumentNullException.ThrowIfNull(passes);
@@ -35,8 +37,15 @@ public sealed class RecurrencePlan
         for (int g = 0; g < products.Length; g++)
             if (products[g].IsInput != (g == 0 && products[g].IsInput))
                 throw new ArgumentException($"{cell}: the product of the input must come first (product {g} multiplies the input).", nameof(products));
+        // A step that reads its input elementwise (x in a sum, a product or a state of its own) reads element j of x
+        // beside element j of the hidden values: the sizes must agree. Known only now, at the layer's construction.
+        if (inputElementwise is not null && input != hidden)
+            throw new ArgumentException(
+                $"{cell}: its step uses its input elementwise ({inputElementwise}), so the input size must equal the hidden size, " +
+                $"but this layer has input size {input} and hidden size {hidden}.", nameof(input));
         _runner = runner;
         Cell = cell;
+        ReadsInput = inputElementwise is not null;
         InputSize = input;
         HiddenSize = hidden;
         StateCount = states;
@@ -54,11 +63,14 @@ public sealed class RecurrencePlan
         HasRecurrentProducts = products.Length > (HasInputProduct ? 1 : 0);
     }
 
-    /// <summary>The plan of a cell whose passes <typeparamref name="TOperator"/> holds.</summary>
+    /// <summary>The plan of a cell whose passes <typeparamref name="TOperator"/> holds. <c>inputElementwise</c> is null, or
+    /// where the step reads its input elementwise (for the message when the input and hidden sizes differ): the passes
+    /// then read x from <see cref="RecurrenceBuffers{T}.Inputs"/>.</summary>
     public static RecurrencePlan Create<TOperator>(string cell, int input, int hidden, int states, int parameterCount,
-        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors)
+        RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
+        string? inputElementwise = null)
         where TOperator : struct, IRecurrenceOperator =>
-        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors);
+        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors, inputElementwise);
 
     public string Cell { get; }
     public int InputSize { get; }
@@ -78,6 +90,9 @@ public sealed class RecurrencePlan
     public int MaxLevel { get; }
     public bool HasInputProduct { get; }
     public bool HasRecurrentProducts { get; }
+    /// <summary>Whether the passes read the input elementwise (the input and hidden sizes are then equal): the driver
+    /// copies x into the buffers' <see cref="RecurrenceBuffers{T}.Inputs"/> and adds the passes' input adjoints to dx.</summary>
+    public bool ReadsInput { get; }
 
     /// <summary>The flops of one step's recurrent products over a batch: what decides whether to split the batch.</summary>
     internal double StepFlops(int batch)

@@ -77,8 +77,11 @@ public sealed class OperationTableTests
     public void Each_derivative_agrees_with_finite_differences_of_the_folded_operation(string name)
     {
         var op = OperationTable.Of(Enum.Parse<NodeKind>(name));
+        // Points away from every kink (no ties for Max and Min, no zero for Abs); an operation defined only above zero
+        // (Log, Sqrt) is checked at the points' magnitudes.
         double[] a = { -1.3, -0.4, 0.35, 0.9, 2.1 }, b = { 0.7, -1.1, 1.6, -0.25, 0.5 }, dy = { 0.3, -0.8, 1.2, 0.45, -0.6 };
         double F(double x, double y) => op.Fold!(x, y);
+        if (a.Any(x => double.IsNaN(F(x, 1)))) a = a.Select(Math.Abs).ToArray();
         var evaluator = new TermEvaluator
         {
             Operands = new[] { a, b },
