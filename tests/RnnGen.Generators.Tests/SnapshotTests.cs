@@ -28,6 +28,8 @@ public sealed class SnapshotTests
     [Theory]
     [InlineData("Mgu")]
     [InlineData("NormCell")]
+    [InlineData("TwoScanTest")] // planned as linear scans: the plan's comment, its kind and the coefficients' pass
+    [InlineData("QrnnLikeTest")] // a scan and an output state: the passes after the scans and before the reverse scans
     public void The_emitted_code_of_a_test_cell_matches_its_snapshot(string cell)
     {
         string source = RepositoryPaths.ReadAllText("tests", "RnnGen.Tests", "Cells", "TestCells.cs");

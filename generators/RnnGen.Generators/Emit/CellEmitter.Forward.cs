@@ -52,6 +52,7 @@ internal sealed partial class CellEmitter
         for (int p = 0; p < _plan.Passes.Count; p++)
             foreach (var segment in _plan.Passes[p].Segments)
                 EmitBackwardSegment(p, segment, last: p == _plan.Passes.Count - 1 && segment.Index == _plan.Passes[p].Segments.Count - 1);
+        if (_plan.Recurrence.IsLinear) EmitLinearPasses();
         _w.Close();
     }
 

@@ -27,6 +27,8 @@ internal sealed partial class CellEmitter
         private readonly SortedSet<string> _prologue = new();
         private readonly List<string> _bindings = new();
         private readonly HashSet<string> _bound = new();
+        // Values this loop reads from a buffer instead of computing them: the scans' new values, for a linear plan's output states.
+        private readonly Dictionary<int, string> _external = new();
 
         public LoopBody(CellEmitter emitter, int pass, int segment, bool backward)
         {
@@ -37,6 +39,11 @@ internal sealed partial class CellEmitter
         }
 
         public void Add(string statement) => _statements.Add(statement);
+
+        /// <summary>Reads node <paramref name="id"/> with <paramref name="load"/> wherever it is needed.</summary>
+        public void External(int id, string load) => _external[id] = load;
+
+        public bool IsExternal(int id) => _external.ContainsKey(id);
 
         // ---- The buffers, by their place in the runtime plan (RnnGen.Recurrence.RecurrencePlan) ----
 
@@ -51,6 +58,8 @@ internal sealed partial class CellEmitter
         public string StateBuffer(int state) => Buffer("_State_" + _e.StateName(state), $"States({state})");
         public string NextAdjointBuffer(int state) => Buffer("_dNext_" + _e.StateName(state), $"NextStateAdjoints({state})");
         public string PrevAdjointBuffer(int state) => Buffer("_dPrev_" + _e.StateName(state), $"PrevStateAdjoints({state})");
+        public string ScanCoefficientBuffer(int state) => Buffer("_ScanA_" + _e.StateName(state), $"ScanCoefficients({state})");
+        public string ScanOffsetBuffer(int state) => Buffer("_ScanB_" + _e.StateName(state), $"ScanOffsets({state})");
         public string SavedBuffer(int id) => Buffer("_Saved_" + _e._names[id], $"Saved({_e._savedIndex[id]})");
         public string SlotBuffer(int id) => Buffer("_Adj_" + _e._names[id], $"AdjointSlot({_e._slotIndex[id]})");
         public string InputBuffer() => Buffer("_Inputs", "Inputs()");
@@ -91,6 +100,11 @@ internal sealed partial class CellEmitter
         {
             var n = _e._nodes[id];
             if (n.Kind == NodeKind.Constant) return OperationText.Constant(n.Value);
+            if (_external.TryGetValue(id, out var load))
+            {
+                if (_loaded.Add(id)) _loads.Add($"var {_e._names[id]} = {load};");
+                return _e._names[id];
+            }
             if (IsLocal(id)) return Inlined(id) ? "(" + Expression(id) + ")" : _e._names[id];
             if (_loaded.Add(id)) _loads.Add($"var {_e._names[id]} = {Load(n)};");
             return _e._names[id];

@@ -90,7 +90,27 @@ internal sealed partial class CellEmitter
         foreach (var e in _cell.Equations) _w.Line("//   " + e);
         _w.Line("// Layout: inputs [steps, batch, " + _cell.InputName + "], outputs [steps, batch, hidden], states ["
                 + string.Join(", ", _cell.StateNames) + "] each [batch, hidden].");
+        EmitPlanChoice();
         _w.Line();
+    }
+
+    /// <summary>Which plan the recurrence runs on, and why: the first thing a reader of the file wants to know.</summary>
+    private void EmitPlanChoice()
+    {
+        var choice = _plan.Recurrence;
+        if (!choice.IsLinear)
+        {
+            _w.Line($"// Plan: a step loop, because {choice.Reason}.");
+            return;
+        }
+        _w.Line($"// Plan: linear scans, no step loop: {choice.Reason}. Each state s' = a ⊙ s + b, with");
+        foreach (var scan in choice.Scans)
+            _w.Line($"//   {StateName(scan.State)}: a = {scan.CoefficientText}, b = {scan.OffsetText}");
+        foreach (int k in choice.Outputs)
+            _w.Line($"//   {StateName(k)}: computed after the scans, from their new values");
+        _w.Line("// Forward: the input's products of every step in one product, a and b of every step in one fused pass, then a scan");
+        _w.Line("// over time. Backward: a reverse scan for dL/ds (dL/ds_{t-1} = a_t ⊙ dL/ds_t + what reaches s_{t-1} directly), then");
+        _w.Line("// the step's backward pass over every step at once.");
     }
 
     // ---- Parameters ------------------------------------------------------------------------------
@@ -214,14 +234,12 @@ internal sealed partial class CellEmitter
         _w.Line($"    saved: {_savedIndex.Count}, adjointSlots: {_slotIndex.Count},");
         var norms = Norms.Select(n => $"new(Pass: {_plan.PassOf[n.Id]}, Segment: {_plan.SegmentOf[n.Id]}, Input: {_savedIndex[n.A]}, AdjointSlot: {_slotIndex[n.Id]}, Gain: {_vectorIndex[n.Param]})");
         _w.Line($"    norms: [{string.Join(", ", norms)}],");
-        string vectors = $"    vectors: [{string.Join(", ", BiasParameters.Select(i => At(Field(i))))}]";
-        if (_cell.InputElementwise is not { } where)
-        {
-            _w.Line(vectors + ");");
-            return;
-        }
+        _w.Line($"    vectors: [{string.Join(", ", BiasParameters.Select(i => At(Field(i))))}],");
         // Where the step reads x elementwise, for the message of the size check the plan makes.
-        _w.Line(vectors + ",");
-        _w.Line($"    inputElementwise: \"{where.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");");
+        if (_cell.InputElementwise is { } where)
+            _w.Line($"    inputElementwise: \"{where.Replace("\\", "\\\\").Replace("\"", "\\\"")}\",");
+        string kind = _plan.Recurrence.IsLinear ? "LinearScan" : "StepLoop";
+        if (_plan.Recurrence.Outputs.Count > 0) _w.Line($"    outputStates: [{string.Join(", ", _plan.Recurrence.Outputs)}],");
+        _w.Line($"    kind: {Recurrence}.RecurrenceKind.{kind}, reason: \"{_plan.Recurrence.Reason.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");");
     }
 }

@@ -64,6 +64,9 @@ internal sealed record CellModel(
     /// then needs input size = hidden size, which its constructor checks.</summary>
     public string? InputElementwise { get; init; }
 
+    /// <summary>[RecurrentCell(LinearPath = ...)]: whether the planner may choose linear scans over the step loop.</summary>
+    public bool LinearPath { get; init; } = true;
+
     public string FullName => string.Join(".", new[] { Namespace }.Concat(ContainingTypes).Concat(new[] { TypeName }).Where(n => !string.IsNullOrEmpty(n)));
 
     /// <summary>

@@ -48,6 +48,7 @@ internal sealed partial class CellParser
         try
         {
             var cell = parser.ParseCell(declaration, symbol);
+            if (cell is not null) cell = cell with { LinearPath = LinearPathOf(context.Attributes) };
             return new StageResult<CellModel>(cell, parser._diagnostics.ToEquatableArray());
         }
         catch (OperationCanceledException)
@@ -60,6 +61,17 @@ internal sealed partial class CellParser
                 LocationInfo.From(declaration.Identifier), symbol.Name, e.GetType().Name + ": " + e.Message));
             return new StageResult<CellModel>(null, parser._diagnostics.ToEquatableArray());
         }
+    }
+
+    /// <summary>The attribute's LinearPath argument; a value the compiler rejects (not a constant bool) keeps the default,
+    /// and the compiler's own error says why.</summary>
+    private static bool LinearPathOf(System.Collections.Immutable.ImmutableArray<AttributeData> attributes)
+    {
+        foreach (var attribute in attributes)
+            foreach (var argument in attribute.NamedArguments)
+                if (argument.Key == "LinearPath" && argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is bool value)
+                    return value;
+        return true;
     }
 
     private CellModel? ParseCell(ClassDeclarationSyntax declaration, INamedTypeSymbol symbol)

@@ -44,6 +44,9 @@ internal sealed record CellPlan(
     EquatableArray<string> Names)            // per node: the C# identifier of its value
     : ISourceDeclared
 {
+    /// <summary>The step loop, or linear scans (<see cref="LinearRecurrence"/>), and why.</summary>
+    public RecurrenceChoice Recurrence { get; init; } = RecurrenceChoice.StepLoop("");
+
     public string TypeName => Cell.TypeName;
     public LocationInfo? Location => Cell.Location;
 }

@@ -159,7 +159,11 @@ internal static class Planner
         return new CellPlan(cell, gradient.Contributions, tensors.ToEquatableArray(), fieldOrder.ToEquatableArray(),
             groups.ToEquatableArray(), groupOf.ToEquatableArray(), blockOf.ToEquatableArray(), passes.ToEquatableArray(),
             level.ToEquatableArray(), passOf.ToEquatableArray(), segmentOf.ToEquatableArray(), saved.ToEquatableArray(),
-            slot.ToEquatableArray(), zero.ToEquatableArray(), names.ToEquatableArray());
+            slot.ToEquatableArray(), zero.ToEquatableArray(), names.ToEquatableArray())
+        {
+            // 7. The recurrence itself: a step loop, or linear scans when every state's update allows it.
+            Recurrence = LinearRecurrence.Choose(cell, groups, passes),
+        };
     }
 }
 

@@ -18,7 +18,7 @@ namespace RnnGen.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class RowSplit
 {
-    /// <summary>The work of one part over its rows; the state and spans are those given to <see cref="Run{T}"/>.</summary>
+    /// <summary>The work of one part over its rows; the state and spans are those given to <c>Run</c>.</summary>
     public delegate void Body<T>(object state, int part, int firstRow, int endRow, ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged;
 
     /// <summary>The fewest rows of a block: one more than the few-row product kernels take.</summary>
@@ -31,10 +31,16 @@ public static unsafe class RowSplit
     public static int Blocks(int batch) => Math.Max(1, batch / BlockRows);
 
     /// <summary>The first row of block <paramref name="block"/> (or the batch size for the block past the last).</summary>
-    public static int BlockStart(int block, int batch) => (int)((long)batch * block / Blocks(batch));
+    public static int BlockStart(int block, int batch) => BlockStart(block, batch, Blocks(batch));
 
-    /// <summary>The block that holds <paramref name="row"/>: the inverse of <see cref="BlockStart"/>.</summary>
-    public static int BlockOf(int row, int batch) => (int)(((long)row + 1) * Blocks(batch) - 1) / batch;
+    /// <summary>The first row of block <paramref name="block"/> of <paramref name="rows"/> rows cut into <paramref name="blocks"/>.</summary>
+    public static int BlockStart(int block, int rows, int blocks) => (int)((long)rows * block / blocks);
+
+    /// <summary>The block that holds <paramref name="row"/>: the inverse of <see cref="BlockStart(int, int)"/>.</summary>
+    public static int BlockOf(int row, int batch) => BlockOf(row, batch, Blocks(batch));
+
+    /// <summary>The block that holds <paramref name="row"/> of <paramref name="rows"/> rows cut into <paramref name="blocks"/>.</summary>
+    public static int BlockOf(int row, int rows, int blocks) => (int)(((long)row + 1) * blocks - 1) / rows;
 
     /// <summary>The number of parts a recurrence over <paramref name="batch"/> rows should use, given the flops
     /// of one step's products: up to one per thread when those products stay single-threaded.</summary>
@@ -52,24 +58,31 @@ public static unsafe class RowSplit
     public static bool PassesInParallel(int batch, int hidden) => PassParts(batch, hidden) > 1;
 
     /// <summary>Rows [first, end) of part <paramref name="part"/> of <paramref name="parts"/>: whole blocks.</summary>
-    public static (int First, int End) Rows(int part, int parts, int batch)
-    {
-        int blocks = Blocks(batch);
-        return (BlockStart(blocks * part / parts, batch), BlockStart(blocks * (part + 1) / parts, batch));
-    }
+    public static (int First, int End) Rows(int part, int parts, int batch) => Rows(part, parts, batch, Blocks(batch));
+
+    /// <summary>Rows [first, end) of part <paramref name="part"/> of <paramref name="parts"/>, whole blocks of <paramref name="blocks"/>.</summary>
+    public static (int First, int End) Rows(int part, int parts, int rows, int blocks) =>
+        (BlockStart(blocks * part / parts, rows, blocks), BlockStart(blocks * (part + 1) / parts, rows, blocks));
 
     /// <summary>
     /// Runs body(0) on the calling thread and the other parts on workers, or all in turn when the workers are
     /// busy (the results are the same either way: a part's rows do not depend on another part's).
     /// </summary>
-    public static void Run<T>(int parts, int batch, ReadOnlySpan<T> a, ReadOnlySpan<T> b, object state, Body<T> body) where T : unmanaged
+    public static void Run<T>(int parts, int batch, ReadOnlySpan<T> a, ReadOnlySpan<T> b, object state, Body<T> body) where T : unmanaged =>
+        Run(parts, batch, Blocks(batch), a, b, state, body);
+
+    /// <summary>
+    /// <see cref="Run{T}(int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, object, Body{T})"/> over <paramref name="batch"/> rows cut
+    /// into <paramref name="blocks"/> blocks of the caller's (a linear plan's rows of every step: Recurrence.TimeBatch).
+    /// </summary>
+    public static void Run<T>(int parts, int batch, int blocks, ReadOnlySpan<T> a, ReadOnlySpan<T> b, object state, Body<T> body) where T : unmanaged
     {
-        parts = Math.Clamp(parts, 1, Blocks(batch));
+        parts = Math.Clamp(parts, 1, blocks);
         if (parts == 1 || !GemmParallel.TryEnter())
         {
             for (int part = 0; part < parts; part++)
             {
-                var (first, end) = Rows(part, parts, batch);
+                var (first, end) = Rows(part, parts, batch, blocks);
                 body(state, part, first, end, a, b);
             }
             return;
@@ -79,7 +92,7 @@ public static unsafe class RowSplit
             // The workers rebuild the spans from pinned pointers: spans cannot cross threads.
             fixed (T* pa = a, pb = b)
             {
-                Job<T>.Set(body, state, parts, batch, pa, a.Length, pb, b.Length);
+                Job<T>.Set(body, state, parts, batch, blocks, pa, a.Length, pb, b.Length);
                 GemmParallel.Run(parts, Job<T>.Invoke);
                 Job<T>.Clear();
             }
@@ -96,11 +109,12 @@ public static unsafe class RowSplit
         public static readonly Action<int> Invoke = RunPart;
         private static Body<T>? s_body;
         private static object? s_state;
-        private static int s_parts, s_batch, s_aLength, s_bLength;
+        private static int s_parts, s_batch, s_blocks, s_aLength, s_bLength;
         private static T* s_a, s_b;
 
-        public static void Set(Body<T> body, object state, int parts, int batch, T* a, int aLength, T* b, int bLength)
+        public static void Set(Body<T> body, object state, int parts, int batch, int blocks, T* a, int aLength, T* b, int bLength)
         {
+            s_blocks = blocks;
             s_body = body;
             s_state = state;
             s_parts = parts;
@@ -120,7 +134,7 @@ public static unsafe class RowSplit
 
         private static void RunPart(int part)
         {
-            var (first, end) = Rows(part, s_parts, s_batch);
+            var (first, end) = Rows(part, s_parts, s_batch, s_blocks);
             s_body!(s_state!, part, first, end, new ReadOnlySpan<T>(s_a, s_aLength), new ReadOnlySpan<T>(s_b, s_bLength));
         }
     }

@@ -18,7 +18,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     private RecurrenceBuffers(RecurrencePlan plan)
     {
         Plan = plan;
-        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length + (plan.ReadsInput ? 1 : 0)][];
+        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length + (plan.ReadsInput ? 1 : 0) + (plan.IsLinear ? plan.StateCount : 0)][];
         PackedForward = new PackedMatrix<T>[plan.Products.Length][];
         PackedBackward = new PackedMatrix<T>[plan.Products.Length][];
         for (int g = 0; g < plan.Products.Length; g++)
@@ -41,6 +41,10 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     internal readonly PackedMatrix<T>[][] PackedForward, PackedBackward;
     internal bool Packed;
     internal int Step, Pass, PassParts;
+    /// <summary>A linear plan's scan (a LinearScan&lt;T&gt;, which needs more of T than these buffers do), made on first use.</summary>
+    internal object? Scan;
+    /// <summary>Where a linear plan's backward scan leaves the initial states' gradient when the caller wants none.</summary>
+    internal T[] UnwantedGradient = [];
 
     /// <summary>
     /// The buffers of <paramref name="tape"/> for a batch of <paramref name="steps"/> x <paramref name="batch"/> rows
@@ -94,22 +98,29 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
         for (int k = 0; k < Plan.StateCount; k++) _forward[slot] = tape.Slot(slot++, _stateLength);
         for (int s = 0; s < Plan.SavedCount; s++) _forward[slot] = tape.Slot(slot++, _productLength);
         for (int n = 0; n < 2 * Plan.Norms.Length; n++) _forward[slot] = tape.Slot(slot++, _rows);
-        if (Plan.ReadsInput) _forward[slot] = tape.Slot(slot, _productLength); // input size = hidden size
+        if (Plan.ReadsInput) _forward[slot] = tape.Slot(slot++, _productLength); // input size = hidden size
+        if (Plan.IsLinear)
+            for (int k = 0; k < Plan.StateCount; k++) _forward[slot] = tape.Slot(slot++, _productLength);
     }
 
     /// <summary>The backward pass's buffers, grown for this shape: product adjoints, two adjoints per state, the
-    /// adjoint slots, the norms' row sums and the per-block vector-parameter gradient sums.</summary>
+    /// adjoint slots, the norms' row sums and the per-block vector-parameter gradient sums. A linear plan keeps each
+    /// state's adjoint for every step instead, [steps, batch, hidden], in the first of its two.</summary>
     internal void BindAdjoints()
     {
         int H = Plan.HiddenSize, count = Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Length + 1 + (Plan.ReadsInput ? 1 : 0);
         if (_adjoints.Length != count) _adjoints = new T[count][];
         int slot = 0;
         foreach (var g in Plan.Products) Grow(slot++, _rows * g.Blocks * H);
-        for (int k = 0; k < 2 * Plan.StateCount + Plan.AdjointSlotCount; k++) Grow(slot++, Batch * H);
+        for (int k = 0; k < 2 * Plan.StateCount + Plan.AdjointSlotCount; k++) Grow(slot++, Plan.IsLinear && k < 2 * Plan.StateCount && k % 2 == 0 ? _rows * H : Batch * H);
         for (int n = 0; n < Plan.Norms.Length; n++) Grow(slot++, 2 * Batch);
-        Grow(slot++, RowSplit.Blocks(Batch) * Plan.Vectors.Length * H);
+        Grow(slot++, GradientBlocks * Plan.Vectors.Length * H);
         if (Plan.ReadsInput) Grow(slot, _productLength);
     }
+
+    /// <summary>The blocks of rows that sum their own vector-parameter gradients: of the batch for a step loop, of
+    /// every step's rows for a linear plan, whose backward pass runs over all of them at once.</summary>
+    internal int GradientBlocks => Plan.IsLinear ? TimeBatch.Blocks(_rows) : RowSplit.Blocks(Batch);
 
     private void Grow(int slot, int length)
     {
@@ -126,6 +137,11 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     public Span<T> States(int state) => _forward[StatesAt + state].AsSpan(0, _stateLength);
     /// <summary>Saved value <paramref name="value"/>, [steps, batch, hidden].</summary>
     public Span<T> Saved(int value) => _forward[SavedAt + value].AsSpan(0, _productLength);
+    /// <summary>A linear plan's scan coefficients a of state <paramref name="state"/>, [steps, batch, hidden].</summary>
+    public Span<T> ScanCoefficients(int state) => _forward[NormsAt + 2 * Plan.Norms.Length + state].AsSpan(0, _productLength);
+    /// <summary>A linear plan's scan offsets b of state <paramref name="state"/>, [steps, batch, hidden]: the state's
+    /// rows after each step, which the scan then overwrites with the states themselves.</summary>
+    public Span<T> ScanOffsets(int state) => States(state).Slice(Batch * Plan.HiddenSize, _productLength);
     /// <summary>Norm <paramref name="norm"/>'s row means, [steps, batch].</summary>
     public Span<T> Means(int norm) => _forward[NormsAt + 2 * norm].AsSpan(0, _rows);
     /// <summary>Norm <paramref name="norm"/>'s reciprocal row deviations, [steps, batch].</summary>
@@ -133,11 +149,16 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
 
     internal Span<T> ProductAdjoints(int product) => _adjoints[product].AsSpan(0, _productLength * Plan.Products[product].Blocks);
     /// <summary>One of the two [batch, hidden] adjoints of a state that the steps of the backward pass alternate between.</summary>
-    internal Span<T> StateAdjoints(int state, int which) => _adjoints[Plan.Products.Length + 2 * state + which].AsSpan(0, Batch * Plan.HiddenSize);
+    /// <summary>For a linear plan both are the state's adjoint of every step, dL/ds_t, [steps, batch, hidden]: its
+    /// backward pass reads row (t, b) as the adjoint after step t, and what it adds for "before the step" is not read
+    /// again (the scan has already carried it), so it may land on the element just read.</summary>
+    internal Span<T> StateAdjoints(int state, int which) => Plan.IsLinear
+        ? _adjoints[Plan.Products.Length + 2 * state].AsSpan(0, _rows * Plan.HiddenSize)
+        : _adjoints[Plan.Products.Length + 2 * state + which].AsSpan(0, Batch * Plan.HiddenSize);
     internal Span<T> AdjointSlot(int slot) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + slot].AsSpan(0, Batch * Plan.HiddenSize);
     internal Span<T> NormSums(int norm) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + norm].AsSpan(0, 2 * Batch);
     /// <summary>[vectors, blocks, hidden]: each block of rows sums its own vector-parameter gradients.</summary>
-    internal Span<T> VectorGradients => _adjoints[VectorGradientsAt].AsSpan(0, RowSplit.Blocks(Batch) * Plan.Vectors.Length * Plan.HiddenSize);
+    internal Span<T> VectorGradients => _adjoints[VectorGradientsAt].AsSpan(0, GradientBlocks * Plan.Vectors.Length * Plan.HiddenSize);
     private int VectorGradientsAt => Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Length;
 
     /// <summary>The inputs of every step, [steps, batch, input], for a step that reads them elementwise

@@ -33,30 +33,34 @@ public static partial class RecurrenceDriver
         int rows = steps * batch;
         for (int g = 0; g < plan.Products.Length; g++)
             if (plan.Products[g].AdjointAdds) buffers.ProductAdjoints(g).Clear(); // several passes add to it
-        for (int k = 0; k < states; k++)
-        {
-            var last = buffers.StateAdjoints(k, 0); // the adjoint after the last step (RecurrenceFrame.NextStateAdjoints)
-            if (finalStateGradients.IsEmpty) last.Clear();
-            else finalStateGradients.Slice(k * batch * H, batch * H).CopyTo(last);
-        }
-        // The adjoint products of every step use the same weights: pack them once.
-        buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
-        if (buffers.Packed) PackRecurrentWeights(plan, parameters, forward: false, buffers.PackedBackward);
         if (plan.ReadsInput) buffers.InputAdjoints.Clear(); // the passes add to it where they read x elementwise
-        int parts = RowSplit.Parts(batch, plan.StepFlops(batch));
         var vectorGradients = buffers.VectorGradients;
         vectorGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it
-        if (parts > 1) RowSplit.Run(parts, batch, parameters, outputGradients, buffers, Parts<TOperator, T, TV>.BackwardRows);
-        else BackwardSteps<TOperator, T, TV>(buffers, parameters, outputGradients, 0, batch, RowSplit.PassParts(batch, H));
+        if (plan.IsLinear) BackwardScans<TOperator, T, TV>(buffers, parameters, outputGradients, finalStateGradients, initialStateGradients);
+        else
+        {
+            for (int k = 0; k < states; k++)
+            {
+                var last = buffers.StateAdjoints(k, 0); // the adjoint after the last step (RecurrenceFrame.NextStateAdjoints)
+                if (finalStateGradients.IsEmpty) last.Clear();
+                else finalStateGradients.Slice(k * batch * H, batch * H).CopyTo(last);
+            }
+            // The adjoint products of every step use the same weights: pack them once.
+            buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
+            if (buffers.Packed) PackRecurrentWeights(plan, parameters, forward: false, buffers.PackedBackward);
+            int parts = RowSplit.Parts(batch, plan.StepFlops(batch));
+            if (parts > 1) RowSplit.Run(parts, batch, parameters, outputGradients, buffers, Parts<TOperator, T, TV>.BackwardRows);
+            else BackwardSteps<TOperator, T, TV>(buffers, parameters, outputGradients, 0, batch, RowSplit.PassParts(batch, H));
+            if (!initialStateGradients.IsEmpty)
+                for (int k = 0; k < states; k++)
+                    buffers.StateAdjoints(k, 1 - ((steps - 1) & 1)).CopyTo(initialStateGradients.Slice(k * batch * H)); // the adjoint before step 0
+        }
 
         // The blocks' sums, added in block order: the same order on any number of threads.
-        int blocks = RowSplit.Blocks(batch);
+        int blocks = buffers.GradientBlocks;
         for (int block = 0; block < blocks; block++)
             for (int v = 0; v < plan.Vectors.Length; v++)
                 CellSupport.AddTo(parameterGradients.Slice(plan.Vectors[v], H), vectorGradients.Slice((v * blocks + block) * H, H));
-        if (!initialStateGradients.IsEmpty)
-            for (int k = 0; k < states; k++)
-                buffers.StateAdjoints(k, 1 - ((steps - 1) & 1)).CopyTo(initialStateGradients.Slice(k * batch * H)); // the adjoint before step 0
 
         // Weight gradients, every step at once: dW += d(products)ᵀ * operands.
         for (int g = 0; g < plan.Products.Length; g++)

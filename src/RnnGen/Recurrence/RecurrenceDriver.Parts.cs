@@ -8,7 +8,7 @@ public static partial class RecurrenceDriver
     /// <summary>
     /// The work a thread takes from a split, one set per cell, element type and vector width, created once: a split
     /// allocates nothing. Each part reads the call's buffers (and, for a shared pass, the step and pass) from the
-    /// <see cref="RecurrenceBuffers{T}"/> handed to <see cref="RowSplit.Run{T}"/>.
+    /// <see cref="RecurrenceBuffers{T}"/> handed to <c>RowSplit.Run</c>.
     /// </summary>
     private static class Parts<TOperator, T, TV>
         where TOperator : struct, IRecurrenceOperator where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct, ISimd<TV, T>

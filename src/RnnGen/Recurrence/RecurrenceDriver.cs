@@ -53,13 +53,17 @@ public static partial class RecurrenceDriver
             if (initialStates.IsEmpty) state.Slice(0, batch * H).Clear();
             else initialStates.Slice(k * batch * H, batch * H).CopyTo(state);
         }
-        // Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).
-        buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
-        if (buffers.Packed) PackRecurrentWeights(plan, parameters, forward: true, buffers.PackedForward);
-        // The recurrence: its rows shared between threads when a step's products are too small to split.
-        int parts = RowSplit.Parts(batch, plan.StepFlops(batch));
-        if (parts > 1) RowSplit.Run(parts, batch, parameters, default, buffers, Parts<TOperator, T, TV>.ForwardRows);
-        else ForwardSteps<TOperator, T, TV>(buffers, parameters, 0, batch, RowSplit.PassParts(batch, H));
+        if (plan.IsLinear) ForwardScans<TOperator, T, TV>(buffers, parameters); // no step loop: a and b of every step, then the scans
+        else
+        {
+            // Every step multiplies by the same stacked weights: pack them once for the whole window (not worth it for a step or two).
+            buffers.Packed = plan.HasRecurrentProducts && steps >= 4;
+            if (buffers.Packed) PackRecurrentWeights(plan, parameters, forward: true, buffers.PackedForward);
+            // The recurrence: its rows shared between threads when a step's products are too small to split.
+            int parts = RowSplit.Parts(batch, plan.StepFlops(batch));
+            if (parts > 1) RowSplit.Run(parts, batch, parameters, default, buffers, Parts<TOperator, T, TV>.ForwardRows);
+            else ForwardSteps<TOperator, T, TV>(buffers, parameters, 0, batch, RowSplit.PassParts(batch, H));
+        }
         // The outputs are the first state after each step.
         buffers.States(0).Slice(batch * H, rows * H).CopyTo(outputs);
         if (!finalStates.IsEmpty)

@@ -10,16 +10,31 @@ namespace RnnGen.Recurrence;
 public ref struct RecurrenceFrame<T> where T : unmanaged
 {
     private readonly RecurrenceBuffers<T> _buffers;
+    private readonly int _gradientBlocks;
 
     internal RecurrenceFrame(RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters, int step)
+        : this(buffers, parameters, step, buffers.Batch, buffers.Steps)
+    {
+    }
+
+    private RecurrenceFrame(RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters, int step, int batch, int steps)
     {
         _buffers = buffers;
         Parameters = parameters;
-        Batch = buffers.Batch;
+        Batch = batch;
         Hidden = buffers.Plan.HiddenSize;
-        Steps = buffers.Steps;
+        Steps = steps;
         Step = step;
+        _gradientBlocks = buffers.GradientBlocks;
     }
+
+    /// <summary>
+    /// The frame of a linear plan's passes over every step at once: one step of steps x batch rows, so that row b of
+    /// it is row b of the [steps, batch] sequence batch, a state read at that row is the state before that step, and
+    /// the state adjoints are those of every step (<see cref="RecurrenceBuffers{T}.StateAdjoints"/>).
+    /// </summary>
+    internal static RecurrenceFrame<T> AllSteps(RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters) =>
+        new(buffers, parameters, 0, buffers.Steps * buffers.Batch, 1);
 
     public readonly ReadOnlySpan<T> Parameters;
     public readonly int Batch, Hidden, Steps;
@@ -35,6 +50,10 @@ public ref struct RecurrenceFrame<T> where T : unmanaged
     public readonly Span<T> ProductAdjoints(int product) => _buffers.ProductAdjoints(product);
     public readonly Span<T> States(int state) => _buffers.States(state);
     public readonly Span<T> Saved(int value) => _buffers.Saved(value);
+    /// <summary>A linear plan's a of s' = a ⊙ s + b for state <paramref name="state"/>, every step, [steps, batch, hidden].</summary>
+    public readonly Span<T> ScanCoefficients(int state) => _buffers.ScanCoefficients(state);
+    /// <summary>A linear plan's b of s' = a ⊙ s + b for state <paramref name="state"/>, every step, [steps, batch, hidden].</summary>
+    public readonly Span<T> ScanOffsets(int state) => _buffers.ScanOffsets(state);
     public readonly Span<T> Means(int norm) => _buffers.Means(norm);
     public readonly Span<T> Rstds(int norm) => _buffers.Rstds(norm);
     /// <summary>The inputs, [steps, batch, input], for a step that reads them elementwise (input size = hidden size).</summary>
@@ -55,11 +74,11 @@ public ref struct RecurrenceFrame<T> where T : unmanaged
     /// <summary>Vector parameter <paramref name="vector"/>'s gradient sums, [blocks, hidden]; row b adds to <see cref="GradientRow"/>.</summary>
     public readonly Span<T> VectorGradients(int vector)
     {
-        int length = RowSplit.Blocks(Batch) * Hidden;
+        int length = _gradientBlocks * Hidden;
         return _buffers.VectorGradients.Slice(vector * length, length);
     }
 
     /// <summary>Where row b's block starts in a vector gradient's sums: each block of rows sums its own, so that
     /// the order of every sum is fixed by the batch alone and not by how rows are shared between threads.</summary>
-    public readonly int GradientRow(int b) => RowSplit.BlockOf(b, Batch) * Hidden;
+    public readonly int GradientRow(int b) => RowSplit.BlockOf(b, Batch, _gradientBlocks) * Hidden;
 }

@@ -14,7 +14,8 @@ namespace RnnGen.Recurrence;
 /// tape's slots in this order: each product's [steps, batch, blocks x hidden]; each state's [steps + 1, batch,
 /// hidden] (row block t is the state at the start of step t); each saved value's [steps, batch, hidden]; each
 /// norm's means and reciprocal deviations, [steps, batch] each; then, for a step that reads its input elementwise,
-/// a copy of the inputs, [steps, batch, input].
+/// a copy of the inputs, [steps, batch, input], or, for a linear-scan plan (<see cref="Kind"/>; never both), each
+/// state's scan coefficients a, [steps, batch, hidden] (its offsets b are written where the scan leaves the states).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RecurrencePlan
@@ -27,7 +28,7 @@ public sealed class RecurrencePlan
 
     private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        string? inputElementwise)
+        string? inputElementwise, int[] outputStates, RecurrenceKind kind, string reason)
     {
         ArgumentNullException.ThrowIfNull(products);
         ArgumentNullException.ThrowIfNull(passes);
@@ -43,7 +44,20 @@ public sealed class RecurrencePlan
             throw new ArgumentException(
                 $"{cell}: its step uses its input elementwise ({inputElementwise}), so the input size must equal the hidden size, " +
                 $"but this layer has input size {input} and hidden size {hidden}.", nameof(input));
+        // The linear plan's passes run over every step at once: they may keep nothing per step between passes.
+        if (kind == RecurrenceKind.LinearScan && (passes.Length != 1 || passes[0].Segments != 1 || saved != 0 || adjointSlots != 0 || norms.Length != 0
+            || Array.Exists(products, g => !g.IsInput)))
+            throw new ArgumentException($"{cell}: a linear-scan plan has one pass of one segment, nothing saved between passes and no product but the input's.", nameof(kind));
+        foreach (int k in outputStates)
+            if (kind != RecurrenceKind.LinearScan || (uint)k >= (uint)states || k >= 64)
+                throw new ArgumentException($"{cell}: output state {k} is not a state of a linear-scan plan of {states} states.", nameof(outputStates));
+        if (kind == RecurrenceKind.LinearScan && inputElementwise is not null)
+            throw new ArgumentException($"{cell}: a linear-scan plan does not read its input elementwise ({inputElementwise}).", nameof(kind));
         _runner = runner;
+        Kind = kind;
+        foreach (int k in outputStates) _outputStates |= 1UL << k;
+        HasOutputStates = outputStates.Length > 0;
+        Reason = reason ?? "";
         Cell = cell;
         ReadsInput = inputElementwise is not null;
         InputSize = input;
@@ -68,11 +82,24 @@ public sealed class RecurrencePlan
     /// then read x from <see cref="RecurrenceBuffers{T}.Inputs"/>.</summary>
     public static RecurrencePlan Create<TOperator>(string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        string? inputElementwise = null)
+        string? inputElementwise = null, int[]? outputStates = null, RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
         where TOperator : struct, IRecurrenceOperator =>
-        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors, inputElementwise);
+        new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors,
+            inputElementwise, outputStates ?? [], kind, reason);
 
     public string Cell { get; }
+    /// <summary>Whether the recurrence runs as a step loop or as linear scans: the generator's choice.</summary>
+    public RecurrenceKind Kind { get; }
+    /// <summary>Why the generator chose <see cref="Kind"/>, in words (the generated file's "Plan:" comment says the same).</summary>
+    public string Reason { get; }
+    /// <summary>Whether the driver runs the linear-scan path: every state a scan over time.</summary>
+    public bool IsLinear => Kind == RecurrenceKind.LinearScan;
+    /// <summary>Whether a linear plan's state <paramref name="state"/> is an output state (computed after the scans from
+    /// their new values, read by no update) rather than a scan.</summary>
+    public bool IsOutputState(int state) => state < 64 && (_outputStates & (1UL << state)) != 0;
+    /// <summary>Whether a linear plan has output states.</summary>
+    public bool HasOutputStates { get; }
+    private readonly ulong _outputStates;
     public int InputSize { get; }
     public int HiddenSize { get; }
     public int StateCount { get; }

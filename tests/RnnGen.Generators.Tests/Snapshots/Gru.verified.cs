@@ -26,6 +26,7 @@ namespace RnnGen
             //   n = Tanh(W_in * x + b_in + r * (W_hn * h + b_hn))
             //   return (1 - z) * n + z * h
             // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [h] each [batch, hidden].
+            // Plan: a step loop, because a value that reads state h is multiplied by one that reads state h, in (1 - z) * n.
 
             private readonly int __input, __hidden;
             private readonly int __at_W_ir, __at_W_iz, __at_W_in, __at_W_hr, __at_W_hz, __at_W_hn, __at_b_ir, __at_b_iz, __at_b_in, __at_b_hr, __at_b_hz, __at_b_hn; // where each field starts in the flat parameter span
@@ -70,7 +71,8 @@ namespace RnnGen
                     passes: [new(Level: 1, Segments: 1)],
                     saved: 0, adjointSlots: 0,
                     norms: [],
-                    vectors: [__at_b_ir, __at_b_iz, __at_b_in, __at_b_hr, __at_b_hz, __at_b_hn]);
+                    vectors: [__at_b_ir, __at_b_iz, __at_b_in, __at_b_hr, __at_b_hz, __at_b_hn],
+                    kind: __Recurrence.RecurrenceKind.StepLoop, reason: "a value that reads state h is multiplied by one that reads state h, in (1 - z) * n");
                 // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
                 __Describe(ref W_ir); __Describe(ref W_iz); __Describe(ref W_in); __Describe(ref W_hr);
                 __Describe(ref W_hz); __Describe(ref W_hn); __Describe(ref b_ir); __Describe(ref b_iz);

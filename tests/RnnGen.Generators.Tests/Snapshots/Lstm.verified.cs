@@ -30,6 +30,7 @@ namespace RnnGen
             //   cNext = f * c + i * g
             //   return (o * Tanh(cNext), cNext)
             // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [h, c] each [batch, hidden].
+            // Plan: a step loop, because a value that reads state h is multiplied by one that reads state h, in o * Tanh(cNext).
 
             private readonly int __input, __hidden;
             private readonly int __at_W_ii, __at_W_if, __at_W_ig, __at_W_io, __at_W_hi, __at_W_hf, __at_W_hg, __at_W_ho, __at_b_ii, __at_b_if, __at_b_ig, __at_b_io, __at_b_hi, __at_b_hf, __at_b_hg, __at_b_ho; // where each field starts in the flat parameter span
@@ -78,7 +79,8 @@ namespace RnnGen
                     passes: [new(Level: 1, Segments: 1)],
                     saved: 0, adjointSlots: 0,
                     norms: [],
-                    vectors: [__at_b_ii, __at_b_if, __at_b_ig, __at_b_io, __at_b_hi, __at_b_hf, __at_b_hg, __at_b_ho]);
+                    vectors: [__at_b_ii, __at_b_if, __at_b_ig, __at_b_io, __at_b_hi, __at_b_hf, __at_b_hg, __at_b_ho],
+                    kind: __Recurrence.RecurrenceKind.StepLoop, reason: "a value that reads state h is multiplied by one that reads state h, in o * Tanh(cNext)");
                 // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
                 __Describe(ref W_ii); __Describe(ref W_if); __Describe(ref W_ig); __Describe(ref W_io);
                 __Describe(ref W_hi); __Describe(ref W_hf); __Describe(ref W_hg); __Describe(ref W_ho);

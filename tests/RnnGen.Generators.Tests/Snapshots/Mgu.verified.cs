@@ -22,6 +22,7 @@ namespace RnnGen.Tests.Cells
         //   candidate = Tanh(Wh * x + Uh * (f * h) + bh)
         //   return (1 - f) * h + f * candidate
         // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [h] each [batch, hidden].
+        // Plan: a step loop, because a value that reads state h is multiplied by one that reads state h, in (1 - f) * h.
 
         private readonly int __input, __hidden;
         private readonly int __at_Wf, __at_Wh, __at_Uf, __at_Uh, __at_bf, __at_bh; // where each field starts in the flat parameter span
@@ -64,7 +65,8 @@ namespace RnnGen.Tests.Cells
                 passes: [new(Level: 1, Segments: 1), new(Level: 2, Segments: 1)],
                 saved: 2, adjointSlots: 2,
                 norms: [],
-                vectors: [__at_bf, __at_bh]);
+                vectors: [__at_bf, __at_bh],
+                kind: __Recurrence.RecurrenceKind.StepLoop, reason: "a value that reads state h is multiplied by one that reads state h, in (1 - f) * h");
             // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
             __Describe(ref Wf); __Describe(ref Wh); __Describe(ref Uf); __Describe(ref Uh);
             __Describe(ref bf); __Describe(ref bh);

@@ -22,6 +22,7 @@ namespace RnnGen.Tests.Cells
         //   a = Tanh(pre + b)
         //   return LayerNorm(a * h + V * a, gain2, shift2)
         // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [h] each [batch, hidden].
+        // Plan: a step loop, because state h is read inside LayerNorm, in LayerNorm(a * h + V * a, gain2, shift2).
 
         private readonly int __input, __hidden;
         private readonly int __at_W, __at_U, __at_V, __at_gain, __at_shift, __at_gain2, __at_shift2, __at_b; // where each field starts in the flat parameter span
@@ -68,7 +69,8 @@ namespace RnnGen.Tests.Cells
                 passes: [new(Level: 1, Segments: 2), new(Level: 2, Segments: 2)],
                 saved: 3, adjointSlots: 3,
                 norms: [new(Pass: 0, Segment: 1, Input: 0, AdjointSlot: 0, Gain: 0), new(Pass: 1, Segment: 1, Input: 2, AdjointSlot: 2, Gain: 2)],
-                vectors: [__at_gain, __at_shift, __at_gain2, __at_shift2, __at_b]);
+                vectors: [__at_gain, __at_shift, __at_gain2, __at_shift2, __at_b],
+                kind: __Recurrence.RecurrenceKind.StepLoop, reason: "state h is read inside LayerNorm, in LayerNorm(a * h + V * a, gain2, shift2)");
             // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
             __Describe(ref W); __Describe(ref U); __Describe(ref V); __Describe(ref gain);
             __Describe(ref shift); __Describe(ref gain2); __Describe(ref shift2); __Describe(ref b);

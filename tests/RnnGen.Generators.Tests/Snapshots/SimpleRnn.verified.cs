@@ -20,6 +20,7 @@ namespace RnnGen
             // The step, as declared (x is the input; products by weights are matrix-vector products):
             //   return Tanh(W_ih * x + b_ih + W_hh * h + b_hh);
             // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [h] each [batch, hidden].
+            // Plan: a step loop, because state h is read inside Tanh, in Tanh(W_ih * x + b_ih + W_hh * h + b_hh).
 
             private readonly int __input, __hidden;
             private readonly int __at_W_ih, __at_W_hh, __at_b_ih, __at_b_hh; // where each field starts in the flat parameter span
@@ -56,7 +57,8 @@ namespace RnnGen
                     passes: [new(Level: 1, Segments: 1)],
                     saved: 0, adjointSlots: 0,
                     norms: [],
-                    vectors: [__at_b_ih, __at_b_hh]);
+                    vectors: [__at_b_ih, __at_b_hh],
+                    kind: __Recurrence.RecurrenceKind.StepLoop, reason: "state h is read inside Tanh, in Tanh(W_ih * x + b_ih + W_hh * h + b_hh)");
                 // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
                 __Describe(ref W_ih); __Describe(ref W_hh); __Describe(ref b_ih); __Describe(ref b_hh);
             }

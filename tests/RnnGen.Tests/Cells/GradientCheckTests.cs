@@ -8,7 +8,11 @@ public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
     internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
-        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm"];
+        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm",
+        "MinGruTest", "MinGruStepLoop", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
+
+    /// <summary>The cells planned as linear scans (RecurrenceKind.LinearScan).</summary>
+    internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest", "MinGru", "MinLstm"];
 
     /// <summary>The cells of issue 12 (its operations and its built-in cells), checked over more steps and seeds as well.</summary>
     internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm"];
@@ -57,12 +61,79 @@ public class GradientCheckTests
         "Cells.Qrnn" => new RnnGen.Cells.Qrnn(input, hidden),
         "Cells.Sru" => new RnnGen.Cells.Sru(hidden, hidden),
         "SLstm" => new RnnGen.Cells.SLstm(input, hidden),
+        "MinGruTest" => new MinGruTest(input, hidden),
+        "MinGruStepLoop" => new MinGruStepLoop(input, hidden),
+        "ForgetOnlyTest" => new ForgetOnlyTest(input, hidden),
+        "TwoScanTest" => new TwoScanTest(input, hidden),
+        "QrnnLikeTest" => new QrnnLikeTest(input, hidden),
         _ => throw new ArgumentException(name),
     };
 
+    /// <summary>The linear cells over longer windows too: 9 and 17 steps, four seeds.</summary>
+    public static TheoryData<string, int, int> LinearCases()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var cell in LinearCells)
+            foreach (int seed in new[] { 5, 6, 7, 8 })
+                data.Add(cell, seed, seed % 2 == 0 ? 9 : 17);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Analytic_gradients_match_central_differences(string name, int seed, int steps)
+    public void Analytic_gradients_match_central_differences(string name, int seed, int steps) => Check(name, seed, steps);
+
+    [Theory]
+    [MemberData(nameof(LinearCases))]
+    public void Linear_cells_match_central_differences_over_longer_windows(string name, int seed, int steps) => Check(name, seed, steps);
+
+    /// <summary>
+    /// A batch of one over 6,144 steps: narrow and long, so the scans run in chunks of time (LinearScanPlan) whose
+    /// carries chain across the chunk boundaries, forward and backward. Every parameter and initial state element is
+    /// checked, and the inputs of the steps on either side of the first boundaries and of the last step.
+    /// </summary>
+    [Theory]
+    [InlineData("MinGruTest", 1)]
+    [InlineData("ForgetOnlyTest", 2)]
+    [InlineData("TwoScanTest", 3)]
+    [InlineData("QrnnLikeTest", 4)]
+    public void Linear_cells_match_central_differences_across_scan_chunks(string name, int seed)
+    {
+        const int input = 3, hidden = 11, batch = 1, steps = 6144;
+        int chunks = LinearScanPlan.Chunks(steps, batch * hidden);
+        Assert.True(chunks > 2, "the scan of this shape runs in chunks of time");
+        var cell = Create(name, input, hidden);
+        Assert.True(((RnnGen.Recurrence.IPlannedCell)cell).Plan.IsLinear, $"{name} is planned as linear scans");
+        var random = new Random(seed);
+        var parameters = new double[cell.ParameterCount];
+        cell.Initialize(parameters, random);
+        var inputs = Random(random, steps * batch * input);
+        var states = Random(random, cell.StateCount * batch * hidden);
+        var outputWeights = Random(random, steps * batch * hidden);
+        var finalWeights = Random(random, cell.StateCount * batch * hidden);
+        var problem = new Problem(cell, steps, batch, outputWeights, finalWeights);
+        var dParameters = new double[parameters.Length];
+        var dInputs = new double[inputs.Length];
+        var dStates = new double[states.Length];
+        problem.Gradients(parameters, inputs, states, dParameters, dInputs, dStates);
+
+        AssertMatches(name, "parameters", dParameters, parameters, v => problem.Loss(v, inputs, states), cell);
+        AssertMatches(name, "initial states", dStates, states, v => problem.Loss(parameters, inputs, v), null);
+        int boundary1 = LinearScanPlan.ChunkStart(1, chunks, steps), boundary2 = LinearScanPlan.ChunkStart(2, chunks, steps);
+        foreach (int t in new[] { boundary1 - 1, boundary1, boundary2 - 1, boundary2, steps - 1 })
+        {
+            var at = new double[batch * input];
+            var analytic = dInputs.AsSpan(t * batch * input, at.Length).ToArray();
+            AssertMatches(name, $"inputs of step {t}", analytic, at, v =>
+            {
+                var shifted = (double[])inputs.Clone();
+                for (int i = 0; i < v.Length; i++) shifted[t * batch * input + i] += v[i];
+                return problem.Loss(parameters, shifted, states);
+            }, null);
+        }
+    }
+
+    private static void Check(string name, int seed, int steps)
     {
         // hidden 11 = one 8-wide double vector plus a 3-element scalar tail: both code paths are checked.
         const int hidden = 11, batch = 2;

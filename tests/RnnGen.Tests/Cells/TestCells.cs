@@ -164,5 +164,100 @@ public partial class Sru
         var r = Sigmoid(Wr * x + vr * c + br);
         var cNext = f * c + (1 - f) * (W * x);
         return (r * Tanh(cNext) + (1 - r) * x, cNext);
+
+// ---- Cells linear in their states: planned as linear scans (RecurrenceKind.LinearScan) ----
+
+/// <summary>minGRU (Feng et al., 2024): the gate and the candidate read only the input, so h' = (1 - z) ⊙ h + z ⊙ candidate is a scan.</summary>
+[RecurrentCell]
+public partial class MinGruTest
+{
+    Weight Wz, Wh;
+    Bias bz, bh;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var z = Sigmoid(Wz * x + bz);
+        var candidate = Wh * x + bh;
+        return (1 - z) * h + z * candidate;
+    }
+}
+
+/// <summary>The same minGRU forced onto the step loop: the reference the linear plan is compared with.</summary>
+[RecurrentCell(LinearPath = false)]
+public partial class MinGruStepLoop
+{
+    Weight Wz, Wh;
+    Bias bz, bh;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var z = Sigmoid(Wz * x + bz);
+        var candidate = Wh * x + bh;
+        return (1 - z) * h + z * candidate;
+    }
+}
+
+/// <summary>A forget gate alone, its complement letting in a squashed candidate: a = f, b = (1 - f) ⊙ Tanh(...).</summary>
+[RecurrentCell]
+public partial class ForgetOnlyTest
+{
+    Weight Wf, Wc;
+    Bias bf, bc;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var f = Sigmoid(Wf * x + bf);
+        return f * h + (1 - f) * Tanh(Wc * x + bc);
+    }
+}
+
+/// <summary>Two scan states, one of them read through a difference and a negation, the other decaying by a learned
+/// vector: a = 1 - g for h (written h - g * h), a = decay for m.</summary>
+[RecurrentCell]
+public partial class TwoScanTest
+{
+    Weight Wg, Wc, Wm;
+    Bias bg, decay;
+
+    (Vec h, Vec m) Step(Vec x, Vec h, Vec m)
+    {
+        var g = Sigmoid(Wg * x + bg);
+        var hNext = h - g * h + g * Tanh(Wc * x);
+        var mNext = decay * m - (-Tanh(Wm * x));
+        return (hNext, mNext);
+    }
+}
+
+/// <summary>QRNN-like (Bradbury et al., 2016): c is a scan, and h = o ⊙ c' an output state, read by no update.</summary>
+[RecurrentCell]
+public partial class QrnnLikeTest
+{
+    Weight Wz, Wf, Wo;
+    Bias bz, bf, bo;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var z = Tanh(Wz * x + bz);
+        var f = Sigmoid(Wf * x + bf);
+        var o = Sigmoid(Wo * x + bo);
+        var cNext = f * c + (1 - f) * z;
+        return (o * Tanh(cNext), cNext);
+    }
+}
+
+/// <summary>The QRNN-like cell forced onto the step loop: the reference for its scans and output state.</summary>
+[RecurrentCell(LinearPath = false)]
+public partial class QrnnStepLoop
+{
+    Weight Wz, Wf, Wo;
+    Bias bz, bf, bo;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var z = Tanh(Wz * x + bz);
+        var f = Sigmoid(Wf * x + bf);
+        var o = Sigmoid(Wo * x + bo);
+        var cNext = f * c + (1 - f) * z;
+        return (o * Tanh(cNext), cNext);
     }
 }

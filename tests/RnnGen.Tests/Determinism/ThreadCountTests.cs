@@ -33,6 +33,13 @@ public class ThreadCountTests
             data.Add(cell, 19, 4, 43);
             data.Add(cell, 600, 3, 13);
         }
+        // The linear plans' own splits: a narrow, long window whose scans run in chunks of time and whose passes over
+        // every step share their rows, and a wide one whose scans split by columns.
+        foreach (string cell in GradientCheckTests.LinearCells)
+        {
+            data.Add(cell, 19, 4096, 1);
+            data.Add(cell, 600, 16, 13);
+        }
         return data;
     }
 
@@ -60,6 +67,9 @@ public class ThreadCountTests
             Assert.True(big >= Gemm.ParallelMinFlops, "the hidden-600 step products are big enough to split by columns");
             Assert.Equal(1, RowSplit.Parts(13, big));
             Assert.True(RowSplit.PassesInParallel(13, 600), "the hidden-600 passes share their rows between threads");
+            Assert.True(LinearScanPlan.Chunks(4096, 19) > 1 && LinearScanPlan.Parts(4096, 19) >= 2, "the batch-1 scans run in chunks of time on several threads");
+            Assert.True(RnnGen.Recurrence.TimeBatch.Parts(4096, 19) >= 2, "the batch-1 passes over every step share their rows");
+            Assert.True(LinearScanPlan.Chunks(16, 13 * 600) == 1 && LinearScanPlan.Parts(16, 13 * 600) >= 2, "the batch-13 scans split by columns");
         }
         finally
         {
@@ -106,7 +116,12 @@ public class ThreadCountTests
 
         string[] what = ["outputs", "final states", "parameter gradients", "input gradients", "initial state gradients"];
         // Batches of two blocks or more are split by rows; hidden 600 splits its products and shares its passes.
-        var results = OnEachThreadCount(Run, parallel: batch >= 2 * RowSplit.BlockRows);
+        // A linear plan splits its scans and its passes over every step instead (the shapes of The_shapes_take_the_parallel_paths).
+        bool linear = ((RnnGen.Recurrence.IPlannedCell)cell).Plan.IsLinear;
+        bool parallel = linear
+            ? LinearScanPlan.Parts(steps, batch * hidden) > 1 || RnnGen.Recurrence.TimeBatch.Parts(steps * batch, hidden) > 1
+            : batch >= 2 * RowSplit.BlockRows;
+        var results = OnEachThreadCount(Run, parallel);
         for (int i = 1; i < results.Count; i++)
             for (int k = 0; k < what.Length; k++)
                 AssertSameBits($"{name} {typeof(T).Name} {what[k]} on {ThreadCounts[i]} threads", results[0][k], results[i][k]);

@@ -31,6 +31,17 @@ public class PaddingInvarianceTests
     }
 
     [Fact]
+    public void Extra_padding_changes_no_loss_or_gradient_of_a_bidirectional_tagger_of_linear_cells()
+    {
+        var network = new BiLinearTagger(TopologyData.Vocab, seed: 5).ToDouble();
+        var tokens = TopologyData.Tokens(27);
+        var tags = TopologyData.Tags(28, 3);
+        var (loss, gradients) = Run(network.Parameters, () => network.Step(new SequenceBatch(tokens, tags: tags), Pass.Gradients, false));
+        var (padded, paddedGradients) = Run(network.Parameters, () => network.Step(new SequenceBatch(tokens, tags: tags, minSteps: 8), Pass.Gradients, false));
+        AssertSame(loss, gradients, padded, paddedGradients);
+    }
+
+    [Fact]
     public void Extra_padding_changes_no_loss_or_gradient_of_a_bidirectional_regressor()
     {
         var model = new BiRegressor(seed: 3);

@@ -22,6 +22,12 @@ public partial class MaxPoolClassifier;
 [Layer(typeof(RnnGen.Cells.Lstm), Hidden = 4)]
 public partial class BiLstmTagger;
 
+/// <summary>Cells planned as linear scans (one with an output state), both ways and stacked: the scans run on the reversed rows and under padding.</summary>
+[SequenceTagger(Embedding = 4, Tags = 3, Bidirectional = true)]
+[Layer(typeof(RnnGen.Tests.Cells.MinGruTest), Hidden = 5)]
+[Layer(typeof(RnnGen.Tests.Cells.QrnnLikeTest), Hidden = 4)]
+public partial class BiLinearTagger;
+
 [SequenceTagger(Embedding = 3, Tags = 3)]
 [Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 6)]
 public partial class RnnTagger;
