@@ -164,6 +164,8 @@ public partial class Sru
         var r = Sigmoid(Wr * x + vr * c + br);
         var cNext = f * c + (1 - f) * (W * x);
         return (r * Tanh(cNext) + (1 - r) * x, cNext);
+    }
+}
 
 // ---- Cells linear in their states: planned as linear scans (RecurrenceKind.LinearScan) ----
 
