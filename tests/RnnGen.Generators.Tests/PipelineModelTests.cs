@@ -49,7 +49,7 @@ public sealed class PipelineModelTests
             }
         }
         // Five steps, the cells of TestCells.cs and the two above: the walk above really saw the values.
-        int cells = System.Text.RegularExpressions.Regex.Matches(testCells, @"^\[RecurrentCell\]", System.Text.RegularExpressions.RegexOptions.Multiline).Count + 2;
+        int cells = System.Text.RegularExpressions.Regex.Matches(testCells, @"^\[RecurrentCell[\]\(]", System.Text.RegularExpressions.RegexOptions.Multiline).Count + 2;
         Assert.True(cells >= 8);
         Assert.Equal(5 * cells, values);
     }
