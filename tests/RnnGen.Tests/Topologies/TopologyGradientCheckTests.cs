@@ -27,9 +27,15 @@ public class TopologyGradientCheckTests
     [Theory]
     [InlineData("BiLstm")]
     [InlineData("Rnn")]
+    [InlineData("BiPrev")]
     public void Tagger_gradients_match_central_differences(string name)
     {
-        SequenceTagger model = name == "BiLstm" ? new BiLstmTagger(TopologyData.Vocab, seed: 4) : new RnnTagger(TopologyData.Vocab, seed: 5);
+        SequenceTagger model = name switch
+        {
+            "BiLstm" => new BiLstmTagger(TopologyData.Vocab, seed: 4),
+            "Rnn" => new RnnTagger(TopologyData.Vocab, seed: 5),
+            _ => new BiPrevTagger(TopologyData.Vocab, seed: 8),
+        };
         var network = model.ToDouble();
         var batch = new SequenceBatch(TopologyData.Tokens(13), tags: TopologyData.Tags(14, model.Tags));
         NetworkGradientCheck.Verify(network.Parameters, () => network.Step(batch, Pass.Gradients, false), () => network.Step(batch, Pass.Loss, false));
