@@ -344,6 +344,20 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_weight_times_Prev_of_x_and_times_a_state_is_reported_on_the_product_of_Prev()
+    {
+        var d = Expect("RNNG008", """
+            [RecurrentCell]
+            public partial class PrevAndState
+            {
+                Weight W;
+                Vec Step(Vec x, Vec h) => Tanh(W * h + [|W * Prev(x)|]);
+            }
+            """);
+        Assert.Contains("'W'", Message(d));
+    }
+
+    [Fact]
     public void The_input_read_elementwise_and_through_Prev_generates_a_cell_with_no_diagnostic()
     {
         CellCompiler.Run(Usings + """

@@ -42,7 +42,7 @@ internal sealed partial class CellParser
                     return Unsupported(binary, "a weight can only multiply a vector ('W * v')");
                 // W * Prev(x) is the product of the previous input, carried from step to step as a state of its own.
                 if (PrevCall(binary.Right) is { } prev)
-                    return CheckPrev(prev) ? PreviousProduct(weight) : -1;
+                    return CheckPrev(prev) ? PreviousProduct(weight, location) : -1;
                 int operand = ParseExpression(binary.Right);
                 if (operand < 0) return -1;
                 return Add(new Node(0, NodeKind.MatVec, A: operand, Param: weight, Location: location));
@@ -110,7 +110,7 @@ internal sealed partial class CellParser
             return Unsupported(invocation, "pass the arguments of RnnGen.Ops functions by position");
 
         if (method.Name == PrevName)
-            return CheckPrev(invocation) ? PreviousInput() : -1;
+            return CheckPrev(invocation) ? PreviousInput(location) : -1;
 
         var op = OperationTable.Named(method.Name, Syntax.Call);
         if (op is null)

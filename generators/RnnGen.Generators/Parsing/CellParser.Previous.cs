@@ -16,8 +16,9 @@ internal sealed partial class CellParser
 {
     private const string PrevName = "Prev";
 
-    /// <summary>A state added for Prev: its name, and the weight whose product of x it carries (-1: x itself).</summary>
-    private readonly record struct PreviousState(string Name, int Weight);
+    /// <summary>A state added for Prev: its name, the weight whose product of x it carries (-1: x itself), and where it
+    /// is first read (so that a weight that W * Prev(x) gives two sizes is reported there).</summary>
+    private readonly record struct PreviousState(string Name, int Weight, LocationInfo? Location);
 
     private readonly List<PreviousState> _previous = new();
 
@@ -46,28 +47,28 @@ internal sealed partial class CellParser
     }
 
     /// <summary>The state that holds W * x of the step before, for this weight: one per weight, however often it is used.</summary>
-    private int PreviousProduct(int weight)
+    private int PreviousProduct(int weight, LocationInfo? location)
     {
         int k = _previous.FindIndex(p => p.Weight == weight);
-        if (k < 0) k = AddPrevious(_parameters[weight].Field + "_" + _inputName + PrevName, weight);
+        if (k < 0) k = AddPrevious(_parameters[weight].Field + "_" + _inputName + PrevName, weight, location);
         return PreviousStateNode(k);
     }
 
     /// <summary>The state that holds x of the step before.</summary>
-    private int PreviousInput()
+    private int PreviousInput(LocationInfo? location)
     {
         int k = _previous.FindIndex(p => p.Weight < 0);
-        if (k < 0) k = AddPrevious(_inputName + PrevName, -1);
+        if (k < 0) k = AddPrevious(_inputName + PrevName, -1, location);
         return PreviousStateNode(k);
     }
 
-    private int AddPrevious(string wanted, int weight)
+    private int AddPrevious(string wanted, int weight, LocationInfo? location)
     {
         // A state's name is part of the generated buffers' names: unique among the declared states and the input.
         string name = wanted;
         for (int n = 2; name == _inputName || System.Array.IndexOf(_stateNames, name) >= 0 || _previous.Exists(p => p.Name == name); n++)
             name = wanted + n;
-        _previous.Add(new PreviousState(name, weight));
+        _previous.Add(new PreviousState(name, weight, location));
         return _previous.Count - 1;
     }
 
@@ -81,8 +82,8 @@ internal sealed partial class CellParser
         {
             var state = _previous[k];
             int input = Add(new Node(0, NodeKind.Input, Name: _inputName));
-            int value = state.Weight < 0 ? input : Add(new Node(0, NodeKind.MatVec, A: input, Param: state.Weight));
-            outputs.Add(Add(new Node(0, NodeKind.Output, A: value, StateIndex: _stateNames.Length + k, Name: state.Name + "Next")));
+            int value = state.Weight < 0 ? input : Add(new Node(0, NodeKind.MatVec, A: input, Param: state.Weight, Location: state.Location));
+            outputs.Add(Add(new Node(0, NodeKind.Output, A: value, StateIndex: _stateNames.Length + k, Name: state.Name + "Next", Location: state.Location)));
             string read = state.Weight < 0 ? $"{PrevName}({_inputName})" : $"{_parameters[state.Weight].Field} * {PrevName}({_inputName})";
             string next = state.Weight < 0 ? _inputName : $"{_parameters[state.Weight].Field} * {_inputName}";
             equations.Add($"{state.Name} = {next}, carried to the next step as its {read}");

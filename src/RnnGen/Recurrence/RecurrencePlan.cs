@@ -133,7 +133,8 @@ public sealed class RecurrencePlan
     /// <summary>
     /// Runs pass <paramref name="pass"/> of step <paramref name="step"/> over rows [firstRow, endRow) and hidden
     /// columns [firstColumn, endColumn) on buffers the caller filled: the products of that pass's level and the
-    /// states (and saved values) it reads. Writes the next states (rows of step + 1) and the values it saves.
+    /// states (and saved values) it reads, and, for a step that reads its input elementwise (<see cref="ReadsInput"/>),
+    /// the inputs. Writes the next states (rows of step + 1) and the values it saves.
     /// A column range must start at a multiple of <see cref="RecurrenceDriver.ColumnAlignment"/> for the results
     /// to be the bits of a whole row's; a pass that normalises a row takes whole rows only.
     /// </summary>

@@ -21,6 +21,14 @@ public class InputElementwiseTests
     }
 
     [Fact]
+    public void A_model_whose_embedding_is_not_as_wide_as_such_a_layer_fails_at_construction_naming_the_cell_and_sizes()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new NarrowSruModel(7, 1));
+        Assert.Contains("Sru", e.Message);
+        Assert.Contains("input size 6 and hidden size 8", e.Message);
+    }
+
+    [Fact]
     public void W_times_Prev_of_x_needs_no_equal_sizes_and_adds_one_state_per_weight()
     {
         var qrnn = new Qrnn(5, 8); // c, then Vz * x and Vf * x carried for the next step's Vz * Prev(x) and Vf * Prev(x)
@@ -59,3 +67,8 @@ public class InputElementwiseTests
         }
     }
 }
+
+/// <summary>An SRU fed a 6-wide embedding at 8 hidden units: a size mismatch only the layer's construction can see.</summary>
+[LanguageModel(Embedding = 6)]
+[Layer(typeof(Sru), Hidden = 8)]
+public partial class NarrowSruModel;
