@@ -26,6 +26,7 @@ namespace RnnGen.Tests.Cells
         //   gate = 1 / (1 + Exp(-(V * h + c)))
         //   return gate * Max(clipped, h / 2) + (1 - gate) * Min(0, h) / 1.5f
         // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [h] each [batch, hidden].
+        // Plan: a step loop, because a value that reads state h is multiplied by one that reads state h, in gate * Max(clipped, h / 2).
 
         private readonly int __input, __hidden;
         private readonly int __at_W, __at_U, __at_V, __at_b, __at_c; // where each field starts in the flat parameter span
@@ -64,7 +65,8 @@ namespace RnnGen.Tests.Cells
                 passes: [new(Level: 1, Segments: 1)],
                 saved: 0, adjointSlots: 0,
                 norms: [],
-                vectors: [__at_b, __at_c]);
+                vectors: [__at_b, __at_c],
+                kind: __Recurrence.RecurrenceKind.StepLoop, reason: "a value that reads state h is multiplied by one that reads state h, in gate * Max(clipped, h / 2)");
             // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
             __Describe(ref W); __Describe(ref U); __Describe(ref V); __Describe(ref b);
             __Describe(ref c);

@@ -26,6 +26,7 @@ namespace RnnGen.Tests.Cells
         //   Vz_xPrev = Vz * x, carried to the next step as its Vz * Prev(x)
         //   Vf_xPrev = Vf * x, carried to the next step as its Vf * Prev(x)
         // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [c, Vz_xPrev, Vf_xPrev] each [batch, hidden].
+        // Plan: a step loop, because a value that reads state Vf_xPrev is multiplied by one that reads state c, in f * c.
 
         private readonly int __input, __hidden;
         private readonly int __at_Wz, __at_Wf, __at_Vz, __at_Vf, __at_bz, __at_bf; // where each field starts in the flat parameter span
@@ -64,7 +65,8 @@ namespace RnnGen.Tests.Cells
                 passes: [new(Level: 0, Segments: 1)],
                 saved: 0, adjointSlots: 0,
                 norms: [],
-                vectors: [__at_bz, __at_bf]);
+                vectors: [__at_bz, __at_bf],
+                kind: __Recurrence.RecurrenceKind.StepLoop, reason: "a value that reads state Vf_xPrev is multiplied by one that reads state c, in f * c");
             // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
             __Describe(ref Wz); __Describe(ref Wf); __Describe(ref Vz); __Describe(ref Vf);
             __Describe(ref bz); __Describe(ref bf);

@@ -24,6 +24,7 @@ namespace RnnGen.Tests.Cells
         //   cNext = f * c + (1 - f) * (W * x)
         //   return (r * Tanh(cNext) + (1 - r) * x, cNext)
         // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [h, c] each [batch, hidden].
+        // Plan: a step loop, because the step reads its input elementwise ('(1 - r) * x').
 
         private readonly int __input, __hidden;
         private readonly int __at_W, __at_Wf, __at_Wr, __at_vf, __at_vr, __at_bf, __at_br; // where each field starts in the flat parameter span
@@ -65,7 +66,8 @@ namespace RnnGen.Tests.Cells
                 saved: 0, adjointSlots: 0,
                 norms: [],
                 vectors: [__at_vf, __at_vr, __at_bf, __at_br],
-                inputElementwise: "'(1 - r) * x'");
+                inputElementwise: "'(1 - r) * x'",
+                kind: __Recurrence.RecurrenceKind.StepLoop, reason: "the step reads its input elementwise ('(1 - r) * x')");
             // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
             __Describe(ref W); __Describe(ref Wf); __Describe(ref Wr); __Describe(ref vf);
             __Describe(ref vr); __Describe(ref bf); __Describe(ref br);
