@@ -17,10 +17,11 @@ public static class HelpText
     public static void WritePresets(TextWriter w)
     {
         w.WriteLine(FormattableString.Invariant($"Model presets (parameters for a {Presets.ListVocabSize}-character vocabulary):"));
+        int width = Presets.All.Max(p => p.Name.Length);
         foreach (var p in Presets.All)
         {
             string mark = p.Name == Presets.DefaultName ? " (default)" : "";
-            w.WriteLine(FormattableString.Invariant($"  {p.Name,-12} {p.ParameterCount(Presets.ListVocabSize),10:N0}  {p.Description}{mark}"));
+            w.WriteLine(FormattableString.Invariant($"  {p.Name.PadRight(width)} {p.ParameterCount(Presets.ListVocabSize),10:N0}  {p.Description}{mark}"));
         }
     }
 }

@@ -51,6 +51,23 @@ public partial class LstmLarge;
 [Layer(typeof(Cells.MinGru), Hidden = 512)]
 public partial class MinGruLarge;
 
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.MinLstm), Hidden = 512)]
+[Layer(typeof(Cells.MinLstm), Hidden = 512)]
+[Layer(typeof(Cells.MinLstm), Hidden = 512)]
+public partial class MinLstmLarge;
+
+// QRNN: no recurrent matrix either; each layer's gates see two characters (x_t and x_{t-1}), so two layers see three.
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.Qrnn), Hidden = 512)]
+[Layer(typeof(Cells.Qrnn), Hidden = 512)]
+public partial class QrnnLarge;
+
+// sLSTM reads its state through four recurrent matrices, as an LSTM does: one layer, as gru-large.
+[LanguageModel(Embedding = 64)]
+[Layer(typeof(Cells.SLstm), Hidden = 512)]
+public partial class SLstmLarge;
+
 /// <summary>A named model that <c>--model</c> picks.</summary>
 public sealed record Preset(string Name, string Description, Func<int, int, LanguageModel> Create)
 {
@@ -77,6 +94,9 @@ public static class Presets
         new("lstm-medium", "embedding 64, LSTM 256", (v, s) => new LstmMedium(v, s)),
         new("lstm-large", "embedding 64, 2 x LSTM 512, dropout 0.2", (v, s) => new LstmLarge(v, s)),
         new("mingru-large", "embedding 64, 3 x minGRU 512", (v, s) => new MinGruLarge(v, s)),
+        new("minlstm-large", "embedding 64, 3 x minLSTM 512", (v, s) => new MinLstmLarge(v, s)),
+        new("qrnn-large", "embedding 64, 2 x QRNN 512 (window 2)", (v, s) => new QrnnLarge(v, s)),
+        new("slstm-large", "embedding 64, sLSTM 512", (v, s) => new SLstmLarge(v, s)),
     ];
 
     public static Preset? Find(string name) =>

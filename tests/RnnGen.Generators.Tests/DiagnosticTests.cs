@@ -153,17 +153,39 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void A_division_is_reported_on_the_division()
+    public void An_operator_outside_the_DSL_is_reported_on_it_and_the_message_lists_the_ones_in_it()
     {
         var d = Expect("RNNG005", """
             [RecurrentCell]
-            public partial class Divide
+            public partial class Remainder
             {
                 Weight W, U;
-                Vec Step(Vec x, Vec h) => Tanh(W * x + [|1f / 3f|] * (U * h));
+                Vec Step(Vec x, Vec h) => Tanh(W * x + [|7f % 3f|] * (U * h));
             }
             """);
-        Assert.Contains("the operator '/' is not part of the DSL", Message(d));
+        Assert.Contains("the operator '%' is not part of the DSL", Message(d));
+        Assert.Contains("use +, -, * and /", Message(d)); // division is one of them
+    }
+
+    [Fact]
+    public void An_Ops_function_called_with_the_wrong_number_of_arguments_is_reported_on_the_call_without_a_crash()
+    {
+        var marked = MarkedSource.Parse(Usings + """
+            [RecurrentCell]
+            public partial class OneArgumentMax
+            {
+                Weight W, U;
+                Vec Step(Vec x, Vec h) => Tanh(W * x + [|Max(U * h)|]);
+            }
+            """);
+        var run = CellCompiler.Run(marked.Text);
+
+        Assert.Contains(run.Input.GetDiagnostics(), d => d.Id == "CS7036"); // the compiler: no argument for Max's 'b'
+        var d = run.SingleGeneratorDiagnostic("RNNG005");
+        AssertAt(marked, d);
+        Assert.Contains("Max takes 2 vectors", Message(d));
+        Assert.DoesNotContain(run.GeneratorDiagnostics, other => other.Id == "RNNG011");
+        Assert.Empty(run.Sources);
     }
 
     [Fact]
@@ -185,18 +207,18 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void Adding_the_input_to_a_hidden_sized_state_is_a_shape_mismatch_on_the_sum()
+    public void A_weight_times_a_number_is_a_shape_mismatch_on_the_product()
     {
         var d = Expect("RNNG007", """
             [RecurrentCell]
             public partial class Mismatch
             {
-                Weight W;
+                Weight W, U;
                 Bias b;
-                Vec Step(Vec x, Vec h) => Tanh(W * ([|x + h|]) + b);
+                Vec Step(Vec x, Vec h) => Tanh([|W * 2f|] + U * h + b);
             }
             """);
-        Assert.Contains("'x + h' combines a input-sized operand with a hidden-sized one", Message(d));
+        Assert.Contains("'W * 2' combines a matrix-sized operand with a scalar-sized one", Message(d));
     }
 
     [Fact]
@@ -214,16 +236,16 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void Returning_the_input_as_the_next_state_is_reported_on_the_returned_expression()
+    public void Returning_a_number_as_the_next_state_is_reported_on_the_returned_expression()
     {
         var d = Expect("RNNG009", """
             [RecurrentCell]
-            public partial class EchoInput
+            public partial class EchoNumber
             {
-                Vec Step(Vec x, Vec h) => [|x|];
+                Vec Step(Vec x, Vec h) => [|0.5f|];
             }
             """);
-        Assert.Contains("is input-sized, but states are hidden-sized", Message(d));
+        Assert.Contains("is scalar-sized, but states are hidden-sized", Message(d));
     }
 
     [Fact]
@@ -278,17 +300,74 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void The_input_passed_to_a_function_instead_of_a_weight_is_reported_on_the_call()
+    public void Prev_of_a_state_is_reported_on_the_call()
     {
-        var d = Expect("RNNG013", """
+        var d = Expect("RNNG014", """
             [RecurrentCell]
-            public partial class SquashedInput
+            public partial class PrevState
             {
                 Weight W, U;
-                Vec Step(Vec x, Vec h) => Tanh(W * h + U * [|Sigmoid(x)|]);
+                Vec Step(Vec x, Vec h) => Tanh(W * x + U * [|Prev(h)|]);
             }
             """);
-        Assert.Contains("The input 'x' can only be multiplied by a weight", Message(d));
+        Assert.Contains("'Prev(h)' is not supported: Prev takes the cell's input itself, as in 'Prev(x)'", Message(d));
+        Assert.Contains("the previous value of a state is the state itself", Message(d));
+    }
+
+    [Fact]
+    public void Prev_of_Prev_is_reported_on_the_outer_call()
+    {
+        var d = Expect("RNNG014", """
+            [RecurrentCell]
+            public partial class PrevPrev
+            {
+                Weight W, U;
+                Vec Step(Vec input, Vec h) => Tanh(W * input + U * h + [|Prev(Prev(input))|]);
+            }
+            """);
+        Assert.Contains("as in 'Prev(input)'", Message(d));
+        Assert.Contains("the input two steps back (Prev of Prev) is not supported", Message(d));
+    }
+
+    [Fact]
+    public void Prev_of_a_value_computed_from_the_input_is_reported_on_the_call()
+    {
+        var d = Expect("RNNG014", """
+            [RecurrentCell]
+            public partial class PrevOfProduct
+            {
+                Weight W, U;
+                Vec Step(Vec x, Vec h) => Tanh(U * h + [|Prev(W * x)|]);
+            }
+            """);
+        Assert.Contains("'Prev(W * x)' is not supported", Message(d));
+    }
+
+    [Fact]
+    public void A_weight_times_Prev_of_x_and_times_a_state_is_reported_on_the_product_of_Prev()
+    {
+        var d = Expect("RNNG008", """
+            [RecurrentCell]
+            public partial class PrevAndState
+            {
+                Weight W;
+                Vec Step(Vec x, Vec h) => Tanh(W * h + [|W * Prev(x)|]);
+            }
+            """);
+        Assert.Contains("'W'", Message(d));
+    }
+
+    [Fact]
+    public void The_input_read_elementwise_and_through_Prev_generates_a_cell_with_no_diagnostic()
+    {
+        CellCompiler.Run(Usings + """
+            [RecurrentCell]
+            public partial class Highway
+            {
+                Weight W, V, U;
+                Vec Step(Vec x, Vec h) => Tanh(W * x + V * Prev(x) + U * h) + (1 - h) * x + Prev(x) / 2;
+            }
+            """).ShouldSucceed();
     }
 
     /// <summary>

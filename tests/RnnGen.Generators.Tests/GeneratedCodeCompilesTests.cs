@@ -36,6 +36,27 @@ public sealed class GeneratedCodeCompilesTests
     }
 
     [Fact]
+    public void A_state_added_for_Prev_takes_a_name_no_declared_state_has()
+    {
+        // The declared state is called xPrev, the name Prev(x)'s state would take, and W * Prev(x)'s would be W_xPrev.
+        var run = CellCompiler.Run("""
+            using RnnGen;
+            using static RnnGen.Ops;
+
+            [RecurrentCell]
+            public partial class Clash
+            {
+                Weight W, U;
+                (Vec xPrev, Vec W_xPrev) Step(Vec x, Vec xPrev, Vec W_xPrev) =>
+                    (Tanh(U * xPrev + Prev(x) + W * Prev(x)), xPrev + W_xPrev);
+            }
+            """).ShouldSucceed();
+
+        string text = run.Source("Clash.g.cs").Text;
+        Assert.Contains("states [xPrev, W_xPrev, xPrev2, W_xPrev2] each [batch, hidden]", text);
+    }
+
+    [Fact]
     public void Unassigned_dsl_fields_raise_no_never_assigned_or_unused_field_warnings()
     {
         var run = CellCompiler.Run("""

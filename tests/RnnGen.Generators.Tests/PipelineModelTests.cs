@@ -16,8 +16,9 @@ public sealed class PipelineModelTests
     [Fact]
     public void No_pipeline_value_holds_a_symbol_syntax_semantic_model_or_compilation()
     {
+        string testCells = RepositoryPaths.ReadAllText("tests", "RnnGen.Tests", "Cells", "TestCells.cs");
         var run = CellCompiler.Run(
-            RepositoryPaths.ReadAllText("tests", "RnnGen.Tests", "Cells", "TestCells.cs"),
+            testCells,
             """
             using RnnGen;
             using static RnnGen.Ops;
@@ -47,7 +48,10 @@ public sealed class PipelineModelTests
                 Assert.Null(FindForbidden(output.Value));
             }
         }
-        Assert.Equal(5 * 14, values); // five steps, fourteen cells (twelve in TestCells.cs): the walk above really saw the values
+        // Five steps, the cells of TestCells.cs and the two above: the walk above really saw the values.
+        int cells = System.Text.RegularExpressions.Regex.Matches(testCells, @"^\[RecurrentCell[\]\(]", System.Text.RegularExpressions.RegexOptions.Multiline).Count + 2;
+        Assert.True(cells >= 8);
+        Assert.Equal(5 * cells, values);
     }
 
     [Fact]

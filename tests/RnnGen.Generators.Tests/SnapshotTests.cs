@@ -30,6 +30,9 @@ public sealed class SnapshotTests
     [InlineData("NormCell")]
     [InlineData("TwoScanTest")] // planned as linear scans: the plan's comment, its kind and the coefficients' pass
     [InlineData("QrnnLikeTest")] // a scan and an output state: the passes after the scans and before the reverse scans
+    [InlineData("Qrnn")] // W * Prev(x): states added for the products of the previous input
+    [InlineData("Sru")] // the input read elementwise
+    [InlineData("ClippedSoftsignCell")] // division, Abs, Max and Min with numbers
     public void The_emitted_code_of_a_test_cell_matches_its_snapshot(string cell)
     {
         string source = RepositoryPaths.ReadAllText("tests", "RnnGen.Tests", "Cells", "TestCells.cs");
@@ -65,10 +68,12 @@ public sealed class SnapshotTests
         }
     }
 
-    /// <summary>The step as data that the ONNX export turns into a Scan body: a two-product-level cell and a layer-normalised one.</summary>
+    /// <summary>The step as data that the ONNX export turns into a Scan body: a two-product-level cell, a layer-normalised
+    /// one, and a token shift.</summary>
     [Theory]
     [InlineData("Mgu")]
     [InlineData("NormCell")]
+    [InlineData("TokenShiftCell")] // Prev(x) elementwise: a state whose next value is the input
     public void The_step_graph_of_a_test_cell_matches_its_snapshot(string cell)
     {
         string source = RepositoryPaths.ReadAllText("tests", "RnnGen.Tests", "Cells", "TestCells.cs");

@@ -61,6 +61,24 @@ public partial class Normed
     }
 }
 
+/// <summary>Issue 12's operations: division, Max and Min with numbers, Abs, Softplus, Log, LogSigmoid and Sqrt, a QRNN-style
+/// W * Prev(x), and x read elementwise and through Prev (a token shift), so the input size must equal the hidden size.</summary>
+[RecurrentCell]
+public partial class Shifted
+{
+    Weight W, V, U, G;
+    Bias mix, b, c;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var shift = Sigmoid(mix) * x + (1 - Sigmoid(mix)) * Prev(x);
+        var a = W * x + V * Prev(x) + U * h + b;
+        var soft = Min(Max(a / (1 + Abs(a)), -0.8), 0.8f);
+        var scale = Sqrt(Softplus(G * h + c) + 0.1f) - Log(1 + Exp(LogSigmoid(a)));
+        return 0.5f * Tanh(soft * scale + shift) + 0.5f * h / 2;
+    }
+}
+
 /// <summary>PyTorch's GRU written in the DSL as a cell of our own: its Scan must agree with ONNX's GRU operator.</summary>
 [RecurrentCell]
 public partial class MyGru
@@ -101,6 +119,13 @@ public partial class NormedLm;
 [LanguageModel(Embedding = 5)]
 [Layer(typeof(MyGru), Hidden = 7)]
 public partial class MyGruLm;
+
+/// <summary>Two token-shifted layers, the embedding as wide as them: the states the generator adds for Prev are states
+/// of the export too.</summary>
+[LanguageModel(Embedding = 8)]
+[Layer(typeof(Shifted), Hidden = 8)]
+[Layer(typeof(Shifted), Hidden = 8)]
+public partial class ShiftedLm;
 
 [SequenceClassifier(Embedding = 4, Classes = 3, Pooling = Pooling.Last, Bidirectional = true)]
 [Layer(typeof(TwoStates), Hidden = 5)]

@@ -12,7 +12,7 @@ public sealed class LanguageModelExportTests
     public static TheoryData<string> Models => new()
     {
         nameof(GruLm1), nameof(GruLm2), nameof(LstmLm1), nameof(LstmLm2), nameof(RnnLm1), nameof(RnnLm2), nameof(RnnLstmLm2),
-        nameof(MinimalLm), nameof(GatedLm), nameof(TwoStatesLm), nameof(NormedLm), nameof(MyGruLm),
+        nameof(MinimalLm), nameof(GatedLm), nameof(TwoStatesLm), nameof(NormedLm), nameof(MyGruLm), nameof(ShiftedLm),
     };
 
     internal static LanguageModel Create(string name, int seed = 3)
@@ -31,6 +31,7 @@ public sealed class LanguageModelExportTests
             nameof(TwoStatesLm) => new TwoStatesLm(Vocab, seed),
             nameof(NormedLm) => new NormedLm(Vocab, seed),
             nameof(MyGruLm) => new MyGruLm(Vocab, seed),
+            nameof(ShiftedLm) => new ShiftedLm(Vocab, seed),
             _ => throw new ArgumentException(name),
         };
         model.Training = false;

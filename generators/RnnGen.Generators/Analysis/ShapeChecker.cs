@@ -22,6 +22,7 @@ internal static class ShapeChecker
         var weightSizes = new Size?[parameters.Length];
         var used = new bool[parameters.Length];
         bool failed = false;
+        string? inputElementwise = null;
 
         void Fail(DiagnosticInfo info)
         {
@@ -67,16 +68,14 @@ internal static class ShapeChecker
                     break;
                 }
                 case NodeKind.Output:
-                    sizes[node.Id] = sizes[node.A];
-                    if (sizes[node.A] != Size.Hidden)
+                    sizes[node.Id] = Elementwise(node.A);
+                    if (sizes[node.Id] != Size.Hidden)
                         Fail(DiagnosticInfo.Create(DiagnosticDescriptors.ReturnedStateWrongSize, node.Location, Text(node, cell), Name(sizes[node.A])));
-                    else
-                        CheckInput(node.A);
                     break;
                 default: // elementwise: a scalar operand broadcasts, two vectors must have one size
                 {
                     var op = OperationTable.Of(node.Kind);
-                    Size a = sizes[node.A], b = op.Arity > 1 ? sizes[node.B] : a;
+                    Size a = Elementwise(node.A), b = op.Arity > 1 ? Elementwise(node.B) : a;
                     if (a != Size.Scalar && b != Size.Scalar && a != b)
                         Fail(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, node.Location, Text(node, cell), Name(a), Name(b)));
                     sizes[node.Id] = a == Size.Scalar ? b : a;
@@ -87,16 +86,22 @@ internal static class ShapeChecker
                         // How a parameter of an operation starts: LayerNorm's gain at one, its bias at zero.
                         parameters[p] = op.ParameterInit[k] == 1 ? parameters[p] with { IsGain = true } : parameters[p] with { IsNormBias = true };
                     }
-                    CheckInput(node.A);
-                    if (op.Arity > 1) CheckInput(node.B);
                     break;
                 }
             }
 
-            void CheckInput(int operand)
+            // The size of an operand read elementwise. The input read so is read beside hidden-sized values, element by
+            // element: the cell then needs input size = hidden size, which only its constructor knows, so the first such
+            // place is kept for the message it gives when they differ.
+            Size Elementwise(int operand)
             {
-                if (nodes[operand].Kind == NodeKind.Input && !failed)
-                    Fail(DiagnosticInfo.Create(DiagnosticDescriptors.InputMisuse, node.Location, cell.InputName));
+                if (nodes[operand].Kind != NodeKind.Input) return sizes[operand];
+                inputElementwise ??= node.Kind == NodeKind.Output
+                    ? node.StateIndex >= cell.DeclaredStates
+                        ? $"Prev({cell.InputName})"
+                        : $"the next {cell.StateNames[node.StateIndex]} is {cell.InputName}"
+                    : $"'{Text(node, cell)}'";
+                return Size.Hidden;
             }
         }
 
@@ -119,7 +124,7 @@ internal static class ShapeChecker
             }
         }
 
-        var result = failed ? null : cell with { Parameters = parameters.ToEquatableArray() };
+        var result = failed ? null : cell with { Parameters = parameters.ToEquatableArray(), InputElementwise = inputElementwise };
         return new StageResult<CellModel>(result, diagnostics.ToEquatableArray());
     }
 

@@ -67,9 +67,12 @@ internal static class DiagnosticDescriptors
         "The parameters packed as '{0}' must all be weights or all biases, of one shape: {1}",
         Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
-    public static readonly DiagnosticDescriptor InputMisuse = new(
-        "RNNG013", "Cell input used other than in a weight product",
-        "The input '{0}' can only be multiplied by a weight ('W * {0}'); it is input-sized, so use 'W * {0}' to bring it to the hidden size first",
+    // RNNG013 ("the input used other than in a weight product") was removed before any release: the input may be used
+    // elementwise, and the layer's constructor then checks that the input and hidden sizes are equal.
+
+    public static readonly DiagnosticDescriptor InvalidPrev = new(
+        "RNNG014", "Prev of something other than the cell's input",
+        "'{0}' is not supported: Prev takes the cell's input itself, as in 'Prev({1})'{2}",
         Cells, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     private const string Models = "RnnGen.Models";

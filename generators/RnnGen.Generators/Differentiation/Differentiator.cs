@@ -26,8 +26,9 @@ internal static class Differentiator
                     continue;
                 }
                 int operand = derivative.Index == 0 ? node.A : node.B;
-                // Constants and the input have no adjoint to receive (the input's comes from the products of it).
-                if (cell.Nodes[operand].Kind is not (NodeKind.Constant or NodeKind.Input))
+                // Constants have no adjoint to receive. The input receives one where it is read elementwise; the
+                // driver adds the adjoints of its products to it.
+                if (cell.Nodes[operand].Kind is not NodeKind.Constant)
                     contributions.Add(new Contribution(node.Id, operand, -1, term));
             }
         }

@@ -29,6 +29,7 @@ internal sealed record Term(TermKind Kind, int Id = -1, double Number = 0, NodeK
     public static Term operator *(Term a, Term b) => Apply(NodeKind.Multiply, a, b);
     public static Term operator -(Term a, Term b) => Apply(NodeKind.Subtract, a, b);
     public static Term operator -(Term a) => Apply(NodeKind.Negate, a);
+    public static Term operator /(Term a, Term b) => Apply(NodeKind.Divide, a, b);
 
     // ---- What a table template is written in -------------------------------------------------
 

@@ -89,6 +89,9 @@ internal sealed partial class CellEmitter
                 case NodeKind.State:
                     body.Add($"TV.AddTo({body.PrevAdjointBuffer(n.StateIndex)}, _b * _H + _j, {d});");
                     break;
+                case NodeKind.Input: // the input read elementwise; the driver adds this to dx
+                    body.Add($"TV.AddTo({body.InputAdjointBuffer()}, _row * _H + _j, {d});");
+                    break;
                 case NodeKind.Bias:
                     body.Add($"TV.AddTo({body.GradientBuffer(n.Param)}, {body.GradientRow()} + _j, {d});");
                     break;

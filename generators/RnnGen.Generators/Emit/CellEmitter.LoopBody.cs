@@ -62,6 +62,8 @@ internal sealed partial class CellEmitter
         public string ScanOffsetBuffer(int state) => Buffer("_ScanB_" + _e.StateName(state), $"ScanOffsets({state})");
         public string SavedBuffer(int id) => Buffer("_Saved_" + _e._names[id], $"Saved({_e._savedIndex[id]})");
         public string SlotBuffer(int id) => Buffer("_Adj_" + _e._names[id], $"AdjointSlot({_e._slotIndex[id]})");
+        public string InputBuffer() => Buffer("_Inputs", "Inputs()");
+        public string InputAdjointBuffer() => Buffer("_dInputs", "InputAdjoints()");
         public string VectorBuffer(int parameter) => Buffer("_Vec_" + _e.Field(parameter), $"Vector({_e._vectorIndex[parameter]})");
         public string GradientBuffer(int parameter) => Buffer("_Grad_" + _e.Field(parameter), $"VectorGradients({_e._vectorIndex[parameter]})");
         public bool IsLocal(int id) =>
@@ -114,6 +116,8 @@ internal sealed partial class CellEmitter
             {
                 case NodeKind.State:
                     return $"TV.Load({StateBuffer(n.StateIndex)}, _row * _H + _j)";
+                case NodeKind.Input: // read elementwise: the input size is the hidden size
+                    return $"TV.Load({InputBuffer()}, _row * _H + _j)";
                 case NodeKind.Bias:
                     return $"TV.Load({VectorBuffer(n.Param)}, _j)";
                 case NodeKind.MatVec:

@@ -235,6 +235,9 @@ internal sealed partial class CellEmitter
         var norms = Norms.Select(n => $"new(Pass: {_plan.PassOf[n.Id]}, Segment: {_plan.SegmentOf[n.Id]}, Input: {_savedIndex[n.A]}, AdjointSlot: {_slotIndex[n.Id]}, Gain: {_vectorIndex[n.Param]})");
         _w.Line($"    norms: [{string.Join(", ", norms)}],");
         _w.Line($"    vectors: [{string.Join(", ", BiasParameters.Select(i => At(Field(i))))}],");
+        // Where the step reads x elementwise, for the message of the size check the plan makes.
+        if (_cell.InputElementwise is { } where)
+            _w.Line($"    inputElementwise: \"{where.Replace("\\", "\\\\").Replace("\"", "\\\"")}\",");
         string kind = _plan.Recurrence.IsLinear ? "LinearScan" : "StepLoop";
         if (_plan.Recurrence.Outputs.Count > 0) _w.Line($"    outputStates: [{string.Join(", ", _plan.Recurrence.Outputs)}],");
         _w.Line($"    kind: {Recurrence}.RecurrenceKind.{kind}, reason: \"{_plan.Recurrence.Reason.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");");

@@ -52,6 +52,18 @@ internal sealed record CellModel(
     LocationInfo? Location)                   // the class name, where internal errors are reported
     : ISourceDeclared
 {
+    /// <summary>How many of <see cref="StateNames"/>, at the end, are states the parser adds for Ops.Prev
+    /// (Parsing/CellParser.Previous), which carry the previous input or its product by a weight; the others the Step
+    /// method declares.</summary>
+    public int PrevStates { get; init; }
+
+    /// <summary>The states the Step method declares, before those added for Prev.</summary>
+    public int DeclaredStates => StateNames.Count - PrevStates;
+
+    /// <summary>Null, or the first place the step reads its input elementwise (set by the shape checker): the layer
+    /// then needs input size = hidden size, which its constructor checks.</summary>
+    public string? InputElementwise { get; init; }
+
     /// <summary>[RecurrentCell(LinearPath = ...)]: whether the planner may choose linear scans over the step loop.</summary>
     public bool LinearPath { get; init; } = true;
 

@@ -37,8 +37,10 @@ internal static class ExpressionText
 
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    // Sums need parentheses inside products and negations, and on the right of a subtraction; named values and calls never do.
+    // Sums need parentheses inside products and negations, and on the right of a subtraction; products and quotients on
+    // the right of a quotient; named values and calls never do.
     private static bool NeedsParentheses(Node operand, Operation user, bool right) =>
-        operand.Name is null && operand.IsElementwise && OperationTable.Of(operand.Kind) is { Syntax: Syntax.Infix, Precedence: 1 }
-        && (user.Precedence > 1 || (right && !user.Associative));
+        operand.Name is null && operand.IsElementwise && OperationTable.Of(operand.Kind) is { Syntax: Syntax.Infix } infix
+        && (infix.Precedence == 1 ? user.Precedence > 1 || (right && !user.Associative)
+            : infix.Precedence == 2 && right && !user.Associative && user.Precedence == 2);
 }

@@ -75,7 +75,8 @@ internal sealed class Operation
     /// enum was fixed, which is written <c>CellOp.Elementwise</c> and is exported from <see cref="Onnx"/> alone.</summary>
     public string? CellOp { get; init; }
     /// <summary>Its ONNX form: an operator applied to the node's operands then its parameters, with attributes
-    /// written <c>name=value</c> ("LayerNormalization axis=-1 epsilon=1e-05"). Null for a leaf, which the export
+    /// written <c>name=value</c> ("LayerNormalization axis=-1 epsilon=1e-05"), or unary operators chained after it with
+    /// " | ", each applied to the value before ("Neg | Softplus | Neg"). Null for a leaf, which the export
     /// reads from the scan's inputs or the weights, and for a term-only function.</summary>
     public string? Onnx { get; init; }
     /// <summary>A function used only inside derivative terms (never a node of a cell): it needs SIMD text, nothing else.</summary>

@@ -73,6 +73,59 @@ internal static class OperationTable
             DslName = "Exp", Syntax = Syntax.Call, Arity = 1, Fold = (a, _) => Math.Exp(a), Simd = "TV.Exp({0})",
             Derivatives = new[] { ToOperand(0, Adj * Result) }, CellOp = "Exp", Onnx = "Exp",
         },
+        // a / b: its operands' adjoints are dy / b and -dy · (a / b) / b, the second read off the result.
+        new(NodeKind.Divide)
+        {
+            DslName = "/", Syntax = Syntax.Infix, Arity = 2, Fold = (a, b) => a / b, Simd = "{0} / {1}", Precedence = 2,
+            Derivatives = new[] { ToOperand(0, Adj / Operand(1)), ToOperand(1, -(Adj * Result) / Operand(1)) }, Onnx = "Div",
+        },
+        // Max and Min send the whole adjoint to the operand they chose; on a tie that is the first.
+        new(NodeKind.Max)
+        {
+            DslName = "Max", Syntax = Syntax.Call, Arity = 2, Fold = (a, b) => Math.Max(a, b), Simd = "TV.Max({0}, {1})",
+            Derivatives = new[]
+            {
+                ToOperand(0, Adj * Apply(NodeKind.GreaterOrEqual, Operand(0), Operand(1))),
+                ToOperand(1, Adj * (One - Apply(NodeKind.GreaterOrEqual, Operand(0), Operand(1)))),
+            },
+            Onnx = "Max",
+        },
+        new(NodeKind.Min)
+        {
+            DslName = "Min", Syntax = Syntax.Call, Arity = 2, Fold = (a, b) => Math.Min(a, b), Simd = "TV.Min({0}, {1})",
+            Derivatives = new[]
+            {
+                ToOperand(0, Adj * Apply(NodeKind.GreaterOrEqual, Operand(1), Operand(0))),
+                ToOperand(1, Adj * (One - Apply(NodeKind.GreaterOrEqual, Operand(1), Operand(0)))),
+            },
+            Onnx = "Min",
+        },
+        new(NodeKind.Softplus) // log(1 + e^a), whose derivative is the sigmoid
+        {
+            DslName = "Softplus", Syntax = Syntax.Call, Arity = 1, Fold = (a, _) => Math.Max(a, 0) + Math.Log(1 + Math.Exp(-Math.Abs(a))),
+            Simd = "TV.Softplus({0})", Derivatives = new[] { ToOperand(0, Adj * Apply(NodeKind.Sigmoid, Operand(0))) }, Onnx = "Softplus",
+        },
+        new(NodeKind.Log) // log' = 1 / a
+        {
+            DslName = "Log", Syntax = Syntax.Call, Arity = 1, Fold = (a, _) => Math.Log(a), Simd = "TV.Log({0})",
+            Derivatives = new[] { ToOperand(0, Adj / Operand(0)) }, Onnx = "Log",
+        },
+        // log σ(a) = -softplus(-a), whose derivative is σ(-a); ONNX has no operator of its own for it.
+        new(NodeKind.LogSigmoid)
+        {
+            DslName = "LogSigmoid", Syntax = Syntax.Call, Arity = 1, Fold = (a, _) => Math.Min(a, 0) - Math.Log(1 + Math.Exp(-Math.Abs(a))),
+            Simd = "TV.LogSigmoid({0})", Derivatives = new[] { ToOperand(0, Adj * Apply(NodeKind.Sigmoid, -Operand(0))) }, Onnx = "Neg | Softplus | Neg",
+        },
+        new(NodeKind.Sqrt) // sqrt' = 1 / (2 sqrt a), from the output
+        {
+            DslName = "Sqrt", Syntax = Syntax.Call, Arity = 1, Fold = (a, _) => Math.Sqrt(a), Simd = "TV.Sqrt({0})",
+            Derivatives = new[] { ToOperand(0, Const(0.5) * Adj / Result) }, Onnx = "Sqrt",
+        },
+        new(NodeKind.Abs) // |a|' = sign(a), taken as 0 at 0 (as PyTorch does)
+        {
+            DslName = "Abs", Syntax = Syntax.Call, Arity = 1, Fold = (a, _) => Math.Abs(a), Simd = "TV.Abs({0})",
+            Derivatives = new[] { ToOperand(0, Adj * Apply(NodeKind.Sign, Operand(0))) }, Onnx = "Abs",
+        },
         // LayerNorm(v, gain, bias) over the row, biased variance, epsilon 1e-5 (PyTorch's default). The runtime driver
         // computes the row statistics with RnnGen.Kernels.RowNorm; everything else about it is these terms. Its input's
         // adjoint reads two means of the adjoint, M1 and M2, so it is added in the input's own segment.
@@ -102,6 +155,8 @@ internal static class OperationTable
 
         // ---- Functions that only derivatives use.
         new(NodeKind.Positive) { Arity = 1, Fold = (a, _) => a > 0 ? 1 : 0, Simd = "TV.Positive({0})", TermOnly = true },
+        new(NodeKind.GreaterOrEqual) { Arity = 2, Fold = (a, b) => a >= b ? 1 : 0, Simd = "TV.GreaterOrEqual({0}, {1})", TermOnly = true },
+        new(NodeKind.Sign) { Arity = 1, Fold = (a, _) => Math.Sign(a), Simd = "TV.Sign({0})", TermOnly = true },
     };
 
     private static readonly Dictionary<NodeKind, Operation> ByKind = All.ToDictionary(o => o.Kind);

@@ -40,6 +40,9 @@ internal sealed partial class CellParser
             {
                 if (WeightField(binary.Right) is not null)
                     return Unsupported(binary, "a weight can only multiply a vector ('W * v')");
+                // W * Prev(x) is the product of the previous input, carried from step to step as a state of its own.
+                if (PrevCall(binary.Right) is { } prev)
+                    return CheckPrev(prev) ? PreviousProduct(weight, location) : -1;
                 int operand = ParseExpression(binary.Right);
                 if (operand < 0) return -1;
                 return Add(new Node(0, NodeKind.MatVec, A: operand, Param: weight, Location: location));
@@ -64,7 +67,7 @@ internal sealed partial class CellParser
                 return ParseCall(invocation, location);
 
             default:
-                return Unsupported(expression, "use +, -, *, numbers, the Step parameters, locals, Weight and Bias fields, and the functions of RnnGen.Ops");
+                return Unsupported(expression, $"use {Listed(OperationTable.Operators, "and")}, numbers, the Step parameters, locals, Weight and Bias fields, and the functions of RnnGen.Ops");
         }
     }
 
@@ -95,12 +98,19 @@ internal sealed partial class CellParser
 
     private int ParseCall(InvocationExpressionSyntax invocation, LocationInfo? location)
     {
-        var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
+        // A call the compiler could not bind (the wrong number of arguments, which it reports too) still names its
+        // function among the candidates: the check of its arguments below then says what it takes.
+        var info = _model.GetSymbolInfo(invocation, _cancellation);
+        var method = info.Symbol as IMethodSymbol
+                     ?? (info.CandidateReason == CandidateReason.OverloadResolutionFailure ? info.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault() : null);
         if (method is null || method.ContainingType?.ToDisplayString() != OpsType)
-            return Unsupported(invocation, $"only the functions of RnnGen.Ops ({string.Join(", ", OperationTable.Functions)}) can be called");
+            return Unsupported(invocation, $"only the functions of RnnGen.Ops ({string.Join(", ", OperationTable.Functions.Append(PrevName))}) can be called");
         var arguments = invocation.ArgumentList.Arguments;
         if (arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)))
             return Unsupported(invocation, "pass the arguments of RnnGen.Ops functions by position");
+
+        if (method.Name == PrevName)
+            return CheckPrev(invocation) ? PreviousInput(location) : -1;
 
         var op = OperationTable.Named(method.Name, Syntax.Call);
         if (op is null)

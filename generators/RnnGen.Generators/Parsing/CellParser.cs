@@ -102,6 +102,7 @@ internal sealed partial class CellParser
         var equations = new List<string>();
         var outputs = ParseBody(step, symbol.Name, equations);
         if (outputs is null || _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)) return null;
+        AddPreviousOutputs(outputs, equations);
 
         string ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
         return new CellModel(
@@ -110,12 +111,15 @@ internal sealed partial class CellParser
             symbol.Name,
             SyntaxFacts.GetText(symbol.DeclaredAccessibility == Accessibility.Public ? Accessibility.Public : Accessibility.Internal),
             _inputName,
-            _stateNames.ToEquatableArray(),
+            _stateNames.Concat(_previous.Select(p => p.Name)).ToEquatableArray(),
             _parameters.ToEquatableArray(),
             _nodes.ToEquatableArray(),
             outputs.ToEquatableArray(),
             equations.ToEquatableArray(),
-            LocationInfo.From(declaration.Identifier));
+            LocationInfo.From(declaration.Identifier))
+        {
+            PrevStates = _previous.Count,
+        };
     }
 
     // Parameters are the instance fields of type Weight or Bias, in declaration order.

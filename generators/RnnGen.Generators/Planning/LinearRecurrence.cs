@@ -19,6 +19,8 @@ internal static class LinearRecurrence
     public static RecurrenceChoice Choose(CellModel cell, IReadOnlyList<ProductGroup> groups, IReadOnlyList<Pass> passes)
     {
         if (!cell.LinearPath) return RecurrenceChoice.StepLoop("[RecurrentCell(LinearPath = false)] asks for it");
+        // The linear plan's passes run over all rows of all steps and read no copy of the inputs.
+        if (cell.InputElementwise is { } where) return RecurrenceChoice.StepLoop($"the step reads its input elementwise ({where})");
         if (cell.StateNames.Count > 64) return RecurrenceChoice.StepLoop("the analysis follows at most 64 states");
         var nodes = cell.Nodes;
         // Per node, the states it reads (bit k for state k), through any path.

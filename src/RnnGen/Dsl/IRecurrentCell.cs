@@ -14,7 +14,8 @@ public interface IRecurrentCell
 {
     int InputSize { get; }
     int HiddenSize { get; }
-    /// <summary>The number of recurrent states (1 for GRU, 2 for LSTM: h then c).</summary>
+    /// <summary>The number of recurrent states (1 for GRU, 2 for LSTM: h then c), counting after the Step method's own
+    /// the states the generator adds for <c>Ops.Prev</c>, which carry the previous input (or its product by a weight).</summary>
     int StateCount { get; }
     /// <summary>The learned tensors, in the order of the flat parameter span.</summary>
     IReadOnlyList<CellParameter> Parameters { get; }

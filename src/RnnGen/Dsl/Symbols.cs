@@ -18,6 +18,14 @@ public readonly struct Vec
     public static Vec operator -(Vec a, float b) => throw Spec.NotExecutable();
     public static Vec operator *(float a, Vec b) => throw Spec.NotExecutable();
     public static Vec operator *(Vec a, float b) => throw Spec.NotExecutable();
+    /// <summary>Elementwise quotient.</summary>
+    public static Vec operator /(Vec a, Vec b) => throw Spec.NotExecutable();
+    public static Vec operator /(float a, Vec b) => throw Spec.NotExecutable();
+    public static Vec operator /(Vec a, float b) => throw Spec.NotExecutable();
+    /// <summary>A number where a vector goes (<c>Max(h, 0)</c>, <c>Min(1, v)</c>): every element that number.</summary>
+    public static implicit operator Vec(float value) => throw Spec.NotExecutable();
+    /// <inheritdoc cref="op_Implicit(float)"/>
+    public static implicit operator Vec(double value) => throw Spec.NotExecutable();
 }
 
 /// <summary>
@@ -43,6 +51,27 @@ public static class Ops
     public static Vec Tanh(Vec v) => throw Spec.NotExecutable();
     public static Vec Relu(Vec v) => throw Spec.NotExecutable();
     public static Vec Exp(Vec v) => throw Spec.NotExecutable();
+    /// <summary>The larger of each pair of elements; the gradient goes to the larger, on a tie to <paramref name="a"/>.</summary>
+    public static Vec Max(Vec a, Vec b) => throw Spec.NotExecutable();
+    /// <summary>The smaller of each pair of elements; the gradient goes to the smaller, on a tie to <paramref name="a"/>.</summary>
+    public static Vec Min(Vec a, Vec b) => throw Spec.NotExecutable();
+    /// <summary><c>log(1 + e^v)</c>, computed without overflow.</summary>
+    public static Vec Softplus(Vec v) => throw Spec.NotExecutable();
+    /// <summary>The natural logarithm (NaN below zero).</summary>
+    public static Vec Log(Vec v) => throw Spec.NotExecutable();
+    /// <summary><c>log(Sigmoid(v))</c>, computed without overflow.</summary>
+    public static Vec LogSigmoid(Vec v) => throw Spec.NotExecutable();
+    /// <summary>The square root (NaN below zero).</summary>
+    public static Vec Sqrt(Vec v) => throw Spec.NotExecutable();
+    /// <summary>The absolute value; its gradient at zero is taken as zero.</summary>
+    public static Vec Abs(Vec v) => throw Spec.NotExecutable();
+
+    /// <summary>
+    /// The cell's input one step earlier: zero at the first step of a sequence, and carried across windows with the
+    /// state (the generator adds a state for it). <c>W * Prev(x)</c> is computed with the products of the input, for
+    /// all steps at once; <c>Prev(x)</c> used elementwise needs the input size to equal the hidden size.
+    /// </summary>
+    public static Vec Prev(Vec input) => throw Spec.NotExecutable();
 
     /// <summary>
     /// Layer normalisation over the hidden dimension: <c>(v - mean(v)) / sqrt(var(v) + 1e-5) * gain + bias</c>.

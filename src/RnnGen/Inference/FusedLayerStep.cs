@@ -86,6 +86,7 @@ internal sealed unsafe class FusedLayerStep : LayerStep
         // The states at the start of the step are row block 0 of the buffers' states; the passes write block 1.
         for (int k = 0; k < StateCount; k++)
             State.AsSpan(k * n, n).CopyTo(_buffers.States(k));
+        if (_plan.ReadsInput) x.CopyTo(_buffers.Inputs); // a step that reads x elementwise reads it beside the states
         fixed (float* px = x)
             QuantizedParts.Run(_parts.Length, new Body(this, px));
         for (int k = 0; k < StateCount; k++)

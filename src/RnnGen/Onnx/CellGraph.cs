@@ -42,7 +42,8 @@ public enum CellOp
 /// <summary>
 /// One value of the step. Operands and parameters are indices (into the nodes and the parameters); -1 when unused.
 /// <see cref="Operator"/> is the node's ONNX form, from the generator's operation table: an ONNX operator applied to
-/// A, B, then the parameters, with attributes written <c>name=value</c> (<c>"LayerNormalization axis=-1 epsilon=1e-05"</c>);
+/// A, B, then the parameters, with attributes written <c>name=value</c> (<c>"LayerNormalization axis=-1 epsilon=1e-05"</c>),
+/// or a chain of such operators joined by <c>" | "</c>, each applied to the value before it (<c>"Neg | Softplus | Neg"</c>);
 /// null for a leaf that the Scan reads (the input, a state, a bias, a constant).
 /// </summary>
 public sealed record CellNode(CellOp Op, int A = -1, int B = -1, int Parameter = -1, int Parameter2 = -1, int State = -1, double Value = 0,

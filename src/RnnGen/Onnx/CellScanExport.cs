@@ -66,8 +66,20 @@ internal static class CellScanExport
         return operands.ToArray();
     }
 
-    /// <summary>An operator written "OpType name=value ...": a value with a point or an exponent is a float attribute, else an int.</summary>
+    /// <summary>
+    /// A form written "OpType name=value ...", or several joined by " | " (the first applied to the operands, each next one
+    /// to the value before it: "Neg | Softplus | Neg" is -softplus(-a)).
+    /// </summary>
     private static string Apply(OnnxGraph body, string form, string[] operands)
+    {
+        var chain = form.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string value = ApplyOne(body, chain[0], operands);
+        for (int k = 1; k < chain.Length; k++) value = ApplyOne(body, chain[k], [value]);
+        return value;
+    }
+
+    /// <summary>One operator written "OpType name=value ...": a value with a point or an exponent is a float attribute, else an int.</summary>
+    private static string ApplyOne(OnnxGraph body, string form, string[] operands)
     {
         var parts = form.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var attributes = parts.Skip(1).Select(p =>

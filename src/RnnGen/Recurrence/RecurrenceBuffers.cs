@@ -18,7 +18,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     private RecurrenceBuffers(RecurrencePlan plan)
     {
         Plan = plan;
-        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length + (plan.IsLinear ? plan.StateCount : 0)][];
+        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length + (plan.ReadsInput ? 1 : 0) + (plan.IsLinear ? plan.StateCount : 0)][];
         PackedForward = new PackedMatrix<T>[plan.Products.Length][];
         PackedBackward = new PackedMatrix<T>[plan.Products.Length][];
         for (int g = 0; g < plan.Products.Length; g++)
@@ -98,6 +98,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
         for (int k = 0; k < Plan.StateCount; k++) _forward[slot] = tape.Slot(slot++, _stateLength);
         for (int s = 0; s < Plan.SavedCount; s++) _forward[slot] = tape.Slot(slot++, _productLength);
         for (int n = 0; n < 2 * Plan.Norms.Length; n++) _forward[slot] = tape.Slot(slot++, _rows);
+        if (Plan.ReadsInput) _forward[slot] = tape.Slot(slot++, _productLength); // input size = hidden size
         if (Plan.IsLinear)
             for (int k = 0; k < Plan.StateCount; k++) _forward[slot] = tape.Slot(slot++, _productLength);
     }
@@ -107,13 +108,14 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     /// state's adjoint for every step instead, [steps, batch, hidden], in the first of its two.</summary>
     internal void BindAdjoints()
     {
-        int H = Plan.HiddenSize, count = Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Length + 1;
+        int H = Plan.HiddenSize, count = Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Length + 1 + (Plan.ReadsInput ? 1 : 0);
         if (_adjoints.Length != count) _adjoints = new T[count][];
         int slot = 0;
         foreach (var g in Plan.Products) Grow(slot++, _rows * g.Blocks * H);
         for (int k = 0; k < 2 * Plan.StateCount + Plan.AdjointSlotCount; k++) Grow(slot++, Plan.IsLinear && k < 2 * Plan.StateCount && k % 2 == 0 ? _rows * H : Batch * H);
         for (int n = 0; n < Plan.Norms.Length; n++) Grow(slot++, 2 * Batch);
-        Grow(slot, GradientBlocks * Plan.Vectors.Length * H);
+        Grow(slot++, GradientBlocks * Plan.Vectors.Length * H);
+        if (Plan.ReadsInput) Grow(slot, _productLength);
     }
 
     /// <summary>The blocks of rows that sum their own vector-parameter gradients: of the batch for a step loop, of
@@ -156,5 +158,14 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     internal Span<T> AdjointSlot(int slot) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + slot].AsSpan(0, Batch * Plan.HiddenSize);
     internal Span<T> NormSums(int norm) => _adjoints[Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + norm].AsSpan(0, 2 * Batch);
     /// <summary>[vectors, blocks, hidden]: each block of rows sums its own vector-parameter gradients.</summary>
-    internal Span<T> VectorGradients => _adjoints[^1].AsSpan(0, GradientBlocks * Plan.Vectors.Length * Plan.HiddenSize);
+    internal Span<T> VectorGradients => _adjoints[VectorGradientsAt].AsSpan(0, GradientBlocks * Plan.Vectors.Length * Plan.HiddenSize);
+    private int VectorGradientsAt => Plan.Products.Length + 2 * Plan.StateCount + Plan.AdjointSlotCount + Plan.Norms.Length;
+
+    /// <summary>The inputs of every step, [steps, batch, input], for a step that reads them elementwise
+    /// (<see cref="RecurrencePlan.ReadsInput"/>; input size = hidden size): the driver copies them here, and runtime
+    /// code that runs the passes itself fills them as it fills the states.</summary>
+    public Span<T> Inputs => Plan.ReadsInput ? _forward[^1].AsSpan(0, _productLength)
+        : throw new InvalidOperationException($"{Plan.Cell}: its step does not read its input elementwise, so it keeps no copy of the inputs.");
+    /// <summary>What the passes add to the inputs' adjoints where a step reads its input elementwise, [steps, batch, input].</summary>
+    internal Span<T> InputAdjoints => _adjoints[VectorGradientsAt + 1].AsSpan(0, _productLength);
 }

@@ -33,6 +33,7 @@ public static partial class RecurrenceDriver
         int rows = steps * batch;
         for (int g = 0; g < plan.Products.Length; g++)
             if (plan.Products[g].AdjointAdds) buffers.ProductAdjoints(g).Clear(); // several passes add to it
+        if (plan.ReadsInput) buffers.InputAdjoints.Clear(); // the passes add to it where they read x elementwise
         var vectorGradients = buffers.VectorGradients;
         vectorGradients.Clear(); // every block's sums: each block of rows adds its own, whichever thread runs it
         if (plan.IsLinear) BackwardScans<TOperator, T, TV>(buffers, parameters, outputGradients, finalStateGradients, initialStateGradients);
@@ -89,7 +90,9 @@ public static partial class RecurrenceDriver
                     accumulate = true;
                 }
             }
-            else inputGradients.Slice(0, rows * I).Clear(); // the cell ignores its input
+            else inputGradients.Slice(0, rows * I).Clear(); // no product of the input
+            // dx += what the passes sent to x where the step reads it elementwise.
+            if (plan.ReadsInput) CellSupport.AddTo(inputGradients.Slice(0, rows * I), buffers.InputAdjoints);
         }
     }
 

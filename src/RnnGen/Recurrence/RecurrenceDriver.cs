@@ -45,6 +45,8 @@ public static partial class RecurrenceDriver
             foreach (var run in g.Runs)
                 Gemm.Multiply<T>(false, true, rows, run.Blocks * H, I, inputs, I, parameters.Slice(run.Weight), I, xp.Slice(run.FirstBlock * H), g.Blocks * H, false);
         }
+        // A step that reads x elementwise reads it from the buffers, as it reads the states (and so do runtime callers of its passes).
+        if (plan.ReadsInput) inputs.Slice(0, rows * I).CopyTo(buffers.Inputs);
         for (int k = 0; k < states; k++)
         {
             var state = buffers.States(k);

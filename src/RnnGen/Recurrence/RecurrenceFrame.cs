@@ -56,6 +56,10 @@ public ref struct RecurrenceFrame<T> where T : unmanaged
     public readonly Span<T> ScanOffsets(int state) => _buffers.ScanOffsets(state);
     public readonly Span<T> Means(int norm) => _buffers.Means(norm);
     public readonly Span<T> Rstds(int norm) => _buffers.Rstds(norm);
+    /// <summary>The inputs, [steps, batch, input], for a step that reads them elementwise (input size = hidden size).</summary>
+    public readonly Span<T> Inputs() => _buffers.Inputs;
+    /// <summary>Where such a step's passes add the adjoints of the inputs they read, [steps, batch, input].</summary>
+    public readonly Span<T> InputAdjoints() => _buffers.InputAdjoints;
 
     /// <summary>The adjoint of a state after this step, [batch, hidden]: the two buffers swap roles every step.</summary>
     public readonly Span<T> NextStateAdjoints(int state) => _buffers.StateAdjoints(state, (Steps - 1 - Step) & 1);

@@ -13,7 +13,8 @@ namespace RnnGen.Recurrence;
 /// The buffers of a sequence batch of <c>steps</c> x <c>batch</c> rows (<see cref="RecurrenceBuffers{T}"/>), in the
 /// tape's slots in this order: each product's [steps, batch, blocks x hidden]; each state's [steps + 1, batch,
 /// hidden] (row block t is the state at the start of step t); each saved value's [steps, batch, hidden]; each
-/// norm's means and reciprocal deviations, [steps, batch] each; for a linear-scan plan (<see cref="Kind"/>), each
+/// norm's means and reciprocal deviations, [steps, batch] each; then, for a step that reads its input elementwise,
+/// a copy of the inputs, [steps, batch, input], or, for a linear-scan plan (<see cref="Kind"/>; never both), each
 /// state's scan coefficients a, [steps, batch, hidden] (its offsets b are written where the scan leaves the states).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -27,7 +28,7 @@ public sealed class RecurrencePlan
 
     private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        int[] outputStates, RecurrenceKind kind, string reason)
+        string? inputElementwise, int[] outputStates, RecurrenceKind kind, string reason)
     {
         ArgumentNullException.ThrowIfNull(products);
         ArgumentNullException.ThrowIfNull(passes);
@@ -37,6 +38,12 @@ public sealed class RecurrencePlan
         for (int g = 0; g < products.Length; g++)
             if (products[g].IsInput != (g == 0 && products[g].IsInput))
                 throw new ArgumentException($"{cell}: the product of the input must come first (product {g} multiplies the input).", nameof(products));
+        // A step that reads its input elementwise (x in a sum, a product or a state of its own) reads element j of x
+        // beside element j of the hidden values: the sizes must agree. Known only now, at the layer's construction.
+        if (inputElementwise is not null && input != hidden)
+            throw new ArgumentException(
+                $"{cell}: its step uses its input elementwise ({inputElementwise}), so the input size must equal the hidden size, " +
+                $"but this layer has input size {input} and hidden size {hidden}.", nameof(input));
         // The linear plan's passes run over every step at once: they may keep nothing per step between passes.
         if (kind == RecurrenceKind.LinearScan && (passes.Length != 1 || passes[0].Segments != 1 || saved != 0 || adjointSlots != 0 || norms.Length != 0
             || Array.Exists(products, g => !g.IsInput)))
@@ -44,12 +51,15 @@ public sealed class RecurrencePlan
         foreach (int k in outputStates)
             if (kind != RecurrenceKind.LinearScan || (uint)k >= (uint)states || k >= 64)
                 throw new ArgumentException($"{cell}: output state {k} is not a state of a linear-scan plan of {states} states.", nameof(outputStates));
+        if (kind == RecurrenceKind.LinearScan && inputElementwise is not null)
+            throw new ArgumentException($"{cell}: a linear-scan plan does not read its input elementwise ({inputElementwise}).", nameof(kind));
         _runner = runner;
         Kind = kind;
         foreach (int k in outputStates) _outputStates |= 1UL << k;
         HasOutputStates = outputStates.Length > 0;
         Reason = reason ?? "";
         Cell = cell;
+        ReadsInput = inputElementwise is not null;
         InputSize = input;
         HiddenSize = hidden;
         StateCount = states;
@@ -67,13 +77,15 @@ public sealed class RecurrencePlan
         HasRecurrentProducts = products.Length > (HasInputProduct ? 1 : 0);
     }
 
-    /// <summary>The plan of a cell whose passes <typeparamref name="TOperator"/> holds.</summary>
+    /// <summary>The plan of a cell whose passes <typeparamref name="TOperator"/> holds. <c>inputElementwise</c> is null, or
+    /// where the step reads its input elementwise (for the message when the input and hidden sizes differ): the passes
+    /// then read x from <see cref="RecurrenceBuffers{T}.Inputs"/>.</summary>
     public static RecurrencePlan Create<TOperator>(string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        int[]? outputStates = null, RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
+        string? inputElementwise = null, int[]? outputStates = null, RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
         where TOperator : struct, IRecurrenceOperator =>
         new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors,
-            outputStates ?? [], kind, reason);
+            inputElementwise, outputStates ?? [], kind, reason);
 
     public string Cell { get; }
     /// <summary>Whether the recurrence runs as a step loop or as linear scans: the generator's choice.</summary>
@@ -105,6 +117,9 @@ public sealed class RecurrencePlan
     public int MaxLevel { get; }
     public bool HasInputProduct { get; }
     public bool HasRecurrentProducts { get; }
+    /// <summary>Whether the passes read the input elementwise (the input and hidden sizes are then equal): the driver
+    /// copies x into the buffers' <see cref="RecurrenceBuffers{T}.Inputs"/> and adds the passes' input adjoints to dx.</summary>
+    public bool ReadsInput { get; }
 
     /// <summary>The flops of one step's recurrent products over a batch: what decides whether to split the batch.</summary>
     internal double StepFlops(int batch)
@@ -118,7 +133,8 @@ public sealed class RecurrencePlan
     /// <summary>
     /// Runs pass <paramref name="pass"/> of step <paramref name="step"/> over rows [firstRow, endRow) and hidden
     /// columns [firstColumn, endColumn) on buffers the caller filled: the products of that pass's level and the
-    /// states (and saved values) it reads. Writes the next states (rows of step + 1) and the values it saves.
+    /// states (and saved values) it reads, and, for a step that reads its input elementwise (<see cref="ReadsInput"/>),
+    /// the inputs. Writes the next states (rows of step + 1) and the values it saves.
     /// A column range must start at a multiple of <see cref="RecurrenceDriver.ColumnAlignment"/> for the results
     /// to be the bits of a whole row's; a pass that normalises a row takes whole rows only.
     /// </summary>

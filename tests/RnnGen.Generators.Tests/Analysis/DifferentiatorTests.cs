@@ -29,7 +29,7 @@ public sealed class DifferentiatorTests
     }
 
     [Fact]
-    public void Constants_and_the_input_receive_nothing()
+    public void Constants_receive_nothing_and_the_input_read_elementwise_receives_its_adjoint()
     {
         var ir = new Ir();
         int x = ir.Input(), h = ir.State();
@@ -40,7 +40,8 @@ public sealed class DifferentiatorTests
 
         var gradient = Differentiator.Differentiate(ir.Build());
 
-        Assert.DoesNotContain(gradient.Contributions, c => c.ToNode == x || gradient.Cell.Nodes[Math.Max(c.ToNode, 0)].Kind == NodeKind.Constant);
+        Assert.DoesNotContain(gradient.Contributions, c => gradient.Cell.Nodes[Math.Max(c.ToNode, 0)].Kind == NodeKind.Constant);
+        Assert.Contains(new Contribution(sum, x, -1, Adj), gradient.Contributions); // x + 2h: dx += d
         Assert.Contains(new Contribution(scaled, h, -1, Adj * Val(two)), gradient.Contributions); // 2 * h: dh += d · 2
         Assert.Contains(new Contribution(sum, scaled, -1, Adj), gradient.Contributions);
     }

@@ -28,17 +28,18 @@ public sealed class ShapeCheckerTests
     }
 
     [Fact]
-    public void Adding_an_input_sized_value_to_a_hidden_one_is_a_shape_mismatch()
+    public void A_weight_times_a_number_is_a_shape_mismatch()
     {
         var ir = new Ir();
-        int x = ir.Input(), h = ir.State();
-        ir.Output(ir.Op(NodeKind.Add, x, h));
+        int w = ir.Weight("W");
+        ir.State();
+        ir.Output(ir.Op(NodeKind.Tanh, ir.MatVec(w, ir.Constant(2))));
 
         var result = Check(ir.Build());
 
         Assert.Null(result.Value);
-        Assert.Equal(DiagnosticDescriptors.ShapeMismatch.Id, Ids(result)[0]); // (and the sum, input-sized, is then no state)
-        Assert.Equal(new[] { "x + h", "input", "hidden" }, result.Diagnostics[0].Arguments);
+        Assert.Equal(DiagnosticDescriptors.ShapeMismatch.Id, Ids(result)[0]);
+        Assert.Equal(new[] { "matrix", "scalar" }, result.Diagnostics[0].Arguments.Skip(1));
     }
 
     [Fact]
@@ -67,35 +68,58 @@ public sealed class ShapeCheckerTests
     }
 
     [Fact]
-    public void Returning_a_scalar_or_the_input_as_the_next_state_is_rejected()
-    {
-        foreach (bool scalar in new[] { true, false })
-        {
-            var ir = new Ir();
-            int x = ir.Input();
-            ir.State();
-            ir.Output(scalar ? ir.Constant(3) : x);
-
-            var result = Check(ir.Build());
-
-            Assert.Null(result.Value);
-            Assert.Equal(new[] { DiagnosticDescriptors.ReturnedStateWrongSize.Id }, Ids(result));
-            Assert.Equal(scalar ? "scalar" : "input", result.Diagnostics[0].Arguments[1]);
-        }
-    }
-
-    [Fact]
-    public void The_input_used_outside_a_product_is_rejected()
+    public void Returning_a_scalar_as_the_next_state_is_rejected()
     {
         var ir = new Ir();
-        int x = ir.Input();
+        ir.Input();
         ir.State();
-        ir.Output(ir.Op(NodeKind.Tanh, ir.Op(NodeKind.Sigmoid, x)));
+        ir.Output(ir.Constant(3));
 
         var result = Check(ir.Build());
 
         Assert.Null(result.Value);
-        Assert.Contains(DiagnosticDescriptors.InputMisuse.Id, Ids(result));
+        Assert.Equal(new[] { DiagnosticDescriptors.ReturnedStateWrongSize.Id }, Ids(result));
+        Assert.Equal("scalar", result.Diagnostics[0].Arguments[1]);
+    }
+
+    [Fact]
+    public void The_input_read_elementwise_is_hidden_sized_and_the_cell_says_where_for_the_size_check()
+    {
+        var ir = new Ir();
+        int w = ir.Weight("W");
+        int x = ir.Input(), h = ir.State();
+        int highway = ir.Op(NodeKind.Multiply, ir.Op(NodeKind.Subtract, ir.Constant(1), h), x);
+        ir.Output(ir.Op(NodeKind.Add, ir.Op(NodeKind.Tanh, ir.MatVec(w, h)), highway));
+
+        var result = Check(ir.Build());
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("'(1 - h) * x'", result.Value!.InputElementwise);
+    }
+
+    [Fact]
+    public void A_cell_that_reads_its_input_only_through_weights_needs_no_size_check()
+    {
+        var ir = new Ir();
+        int w = ir.Weight("W"), u = ir.Weight("U");
+        ir.Output(ir.Op(NodeKind.Tanh, ir.Op(NodeKind.Add, ir.MatVec(w, ir.Input()), ir.MatVec(u, ir.State()))));
+
+        Assert.Null(Check(ir.Build()).Value!.InputElementwise);
+    }
+
+    [Fact]
+    public void The_input_returned_as_a_state_added_for_Prev_is_named_as_Prev()
+    {
+        var ir = new Ir(states: 2);
+        int u = ir.Weight("U");
+        int x = ir.Input(), h = ir.State(), previous = ir.State(1);
+        ir.Output(ir.Op(NodeKind.Tanh, ir.Op(NodeKind.Add, ir.MatVec(u, h), previous)));
+        ir.Output(x, 1);
+
+        var result = Check(ir.Build() with { PrevStates = 1 });
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Prev(x)", result.Value!.InputElementwise);
     }
 
     [Fact]

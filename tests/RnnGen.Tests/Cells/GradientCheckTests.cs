@@ -7,16 +7,21 @@ namespace RnnGen.Tests.Cells;
 public class GradientCheckTests
 {
     /// <summary>Every built-in cell and every test cell, by the name <see cref="Create"/> knows it by.</summary>
-    internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell", "MinGru", "IndRnn",
+    internal static readonly string[] AllCells = ["SimpleRnn", "Gru", "Lstm", "Mgu", "TwoStateCell", "NormCell", "BiasGateCell", "ReluCell", "ElementwiseRecurrenceCell",
+        "ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm",
         "MinGruTest", "MinGruStepLoop", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
 
-    /// <summary>The cells of 2017-2025 (issue 12), also checked over longer windows.</summary>
-    internal static readonly string[] RecentCells = ["MinGru", "IndRnn"];
-
     /// <summary>The cells planned as linear scans (RecurrenceKind.LinearScan).</summary>
-    internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
+    internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest", "MinGru", "MinLstm"];
 
-    /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the weights as stored).</summary>
+    /// <summary>The cells of issue 12 (its operations and its built-in cells), checked over more steps and seeds as well.</summary>
+    internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm"];
+
+    /// <summary>The cells that read their input elementwise, which need input size = hidden size.</summary>
+    internal static readonly string[] SquareCells = ["TokenShiftCell", "Sru", "Cells.Sru"];
+
+    /// <summary>Five steps (the recurrent weights are packed once per window) for three seeds, and two steps (products on the
+    /// weights as stored); the cells of the newer operations also nine steps for three more seeds.</summary>
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
@@ -26,14 +31,19 @@ public class GradientCheckTests
                 data.Add(cell, seed, 5);
             data.Add(cell, 4, 2);
         }
-        foreach (var cell in RecentCells)
-            foreach (int seed in new[] { 5, 6 })
+        foreach (var cell in OperationCells)
+            foreach (int seed in new[] { 5, 6, 7 })
                 data.Add(cell, seed, 9);
         return data;
     }
 
+    /// <summary>The cell of this name; one that reads its input elementwise is made with input size = hidden size
+    /// whatever <paramref name="input"/> says, so callers size their inputs by <see cref="IRecurrentCell.InputSize"/>.</summary>
     public static IRecurrentCell Create(string name, int input, int hidden) => name switch
     {
+        "Qrnn" => new Qrnn(input, hidden),
+        "TokenShiftCell" => new TokenShiftCell(hidden, hidden),
+        "Sru" => new Sru(hidden, hidden),
         "SimpleRnn" => new RnnGen.Cells.SimpleRnn(input, hidden),
         "Gru" => new RnnGen.Cells.Gru(input, hidden),
         "Lstm" => new RnnGen.Cells.Lstm(input, hidden),
@@ -43,8 +53,14 @@ public class GradientCheckTests
         "BiasGateCell" => new BiasGateCell(input, hidden),
         "ReluCell" => new ReluCell(input, hidden),
         "ElementwiseRecurrenceCell" => new ElementwiseRecurrenceCell(input, hidden),
+        "ClippedSoftsignCell" => new ClippedSoftsignCell(input, hidden),
+        "LogarithmicCell" => new LogarithmicCell(input, hidden),
         "MinGru" => new RnnGen.Cells.MinGru(input, hidden),
         "IndRnn" => new RnnGen.Cells.IndRnn(input, hidden),
+        "MinLstm" => new RnnGen.Cells.MinLstm(input, hidden),
+        "Cells.Qrnn" => new RnnGen.Cells.Qrnn(input, hidden),
+        "Cells.Sru" => new RnnGen.Cells.Sru(hidden, hidden),
+        "SLstm" => new RnnGen.Cells.SLstm(input, hidden),
         "MinGruTest" => new MinGruTest(input, hidden),
         "MinGruStepLoop" => new MinGruStepLoop(input, hidden),
         "ForgetOnlyTest" => new ForgetOnlyTest(input, hidden),
@@ -120,8 +136,9 @@ public class GradientCheckTests
     private static void Check(string name, int seed, int steps)
     {
         // hidden 11 = one 8-wide double vector plus a 3-element scalar tail: both code paths are checked.
-        const int input = 3, hidden = 11, batch = 2;
-        var cell = Create(name, input, hidden);
+        const int hidden = 11, batch = 2;
+        var cell = Create(name, 3, hidden);
+        int input = cell.InputSize;
         var random = new Random(seed);
         var parameters = new double[cell.ParameterCount];
         cell.Initialize(parameters, random);

@@ -83,6 +83,90 @@ public partial class ElementwiseRecurrenceCell
     Vec Step(Vec x, Vec h) => Relu(W * x + u * h + b);
 }
 
+/// <summary>Division (vector by vector, number by vector, vector by number), Abs, and Max and Min with number
+/// literals as arguments: a softsign clipped to a band, gated into the state.</summary>
+[RecurrentCell]
+public partial class ClippedSoftsignCell
+{
+    Weight W, U, V;
+    Bias b, c;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var a = W * x + U * h + b;
+        var soft = a / (1 + Abs(a));
+        var clipped = Min(Max(soft, -0.75), 0.75f);
+        var gate = 1 / (1 + Exp(-(V * h + c)));
+        return gate * Max(clipped, h / 2) + (1 - gate) * Min(0, h) / 1.5f;
+    }
+}
+
+/// <summary>The logarithmic operations: Softplus, Log, LogSigmoid and Sqrt, on arguments kept in their domains.</summary>
+[RecurrentCell]
+public partial class LogarithmicCell
+{
+    Weight W, U, V;
+    Bias b, c;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var a = W * x + U * h + b;
+        var positive = Softplus(a);
+        var root = Sqrt(positive + 0.25f);
+        var logGate = LogSigmoid(V * h + c);
+        return Tanh(Log(1 + positive) - root) * Exp(logGate) + 0.5f * h;
+    }
+}
+
+/// <summary>A quasi-recurrent unit (QRNN): a window-2 convolution over the input (W * x + V * Prev(x)) feeding
+/// elementwise gates, with no product of a state at all. Each V * Prev(x) is carried as a state of its own.</summary>
+[RecurrentCell]
+public partial class Qrnn
+{
+    Weight Wz, Wf, Vz, Vf;
+    Bias bz, bf;
+
+    Vec Step(Vec x, Vec c)
+    {
+        var z = Tanh(Wz * x + Vz * Prev(x) + bz);
+        var f = Sigmoid(Wf * x + Vf * Prev(x) + bf);
+        return f * c + (1 - f) * z;
+    }
+}
+
+/// <summary>An RWKV-style token shift: each element mixes the input with the previous input (Prev(x) elementwise),
+/// so the input size must equal the hidden size.</summary>
+[RecurrentCell]
+public partial class TokenShiftCell
+{
+    Weight W, U;
+    Bias mix, b;
+
+    Vec Step(Vec x, Vec h)
+    {
+        var m = Sigmoid(mix);
+        var shifted = m * x + (1 - m) * Prev(x);
+        return Tanh(W * shifted + U * h + b);
+    }
+}
+
+/// <summary>A simple recurrent unit (SRU): the state enters only elementwise, and the highway (1 - r) * x adds the
+/// input itself to the output, so the input size must equal the hidden size.</summary>
+[RecurrentCell]
+public partial class Sru
+{
+    Weight W, Wf, Wr;
+    Bias vf, vr, bf, br;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var f = Sigmoid(Wf * x + vf * c + bf);
+        var r = Sigmoid(Wr * x + vr * c + br);
+        var cNext = f * c + (1 - f) * (W * x);
+        return (r * Tanh(cNext) + (1 - r) * x, cNext);
+    }
+}
+
 // ---- Cells linear in their states: planned as linear scans (RecurrenceKind.LinearScan) ----
 
 /// <summary>minGRU (Feng et al., 2024): the gate and the candidate read only the input, so h' = (1 - z) ⊙ h + z ⊙ candidate is a scan.</summary>

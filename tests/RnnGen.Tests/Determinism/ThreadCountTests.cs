@@ -80,8 +80,8 @@ public class ThreadCountTests
     private static void Compare<T>(string name, int hidden, int steps, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int input = 5;
-        var cell = GradientCheckTests.Create(name, input, hidden);
+        var cell = GradientCheckTests.Create(name, 5, hidden);
+        int input = cell.InputSize;
         var random = new Random(11);
         var p = new T[cell.ParameterCount];
         if (typeof(T) == typeof(float)) cell.Initialize(F(p), random);

@@ -34,9 +34,17 @@ public partial class FusedNormModel;
 [Layer(typeof(Mgu), Hidden = 70)]
 public partial class FusedMguModel;
 
+/// <summary>Issue 12's inputs: a QRNN (W * Prev(x), states of its own carried from token to token) of 100 units under
+/// an SRU (the highway (1 - r) * x, which reads x beside the states). (The token shift's W * shifted multiplies a
+/// value of the step, which no fused session splits.)</summary>
+[LanguageModel(Embedding = 24)]
+[Layer(typeof(Qrnn), Hidden = 100)]
+[Layer(typeof(Sru), Hidden = 100)]
+public partial class FusedPrevModel;
+
 internal static class FusedFixtures
 {
-    public static readonly string[] Models = ["fused-gru", "fused-lstm", "fused-custom"];
+    public static readonly string[] Models = ["fused-gru", "fused-lstm", "fused-custom", "fused-prev"];
 
     public static LanguageModel Create(string name, int vocab = 37, int seed = 5) => name switch
     {
@@ -45,6 +53,7 @@ internal static class FusedFixtures
         "fused-custom" => new FusedCustomModel(vocab, seed),
         "fused-norm" => new FusedNormModel(vocab, seed),
         "fused-mgu" => new FusedMguModel(vocab, seed),
+        "fused-prev" => new FusedPrevModel(vocab, seed),
         _ => SessionFixtures.Create(name, vocab, seed),
     };
 

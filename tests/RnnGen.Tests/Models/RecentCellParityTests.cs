@@ -7,11 +7,14 @@ namespace RnnGen.Tests.Models;
 /// </summary>
 public class RecentCellParityTests
 {
-    public static TheoryData<string> Fixtures() => new() { "mingru_l1" };
+    public static TheoryData<string> Fixtures() => new() { "mingru_l1", "minlstm_l1", "qrnn_l1", "slstm_l1" };
 
     private static LanguageModel Create(string cell, int vocab) => cell switch
     {
         "mingru" => new TorchMinGru1(vocab),
+        "minlstm" => new TorchMinLstm1(vocab),
+        "qrnn" => new TorchQrnn1(vocab),
+        "slstm" => new TorchSLstm1(vocab),
         _ => throw new ArgumentException($"No model is declared for the fixture cell '{cell}'.", nameof(cell)),
     };
 
@@ -43,3 +46,6 @@ public class RecentCellParityTests
 
 // The fixtures' models (V = 11, E = 6, H = 8), declared as a user would.
 [LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.MinGru), Hidden = 8)] public partial class TorchMinGru1;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.MinLstm), Hidden = 8)] public partial class TorchMinLstm1;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.Qrnn), Hidden = 8)] public partial class TorchQrnn1;
+[LanguageModel(Embedding = 6)] [Layer(typeof(RnnGen.Cells.SLstm), Hidden = 8)] public partial class TorchSLstm1;

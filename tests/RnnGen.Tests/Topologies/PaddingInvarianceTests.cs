@@ -19,10 +19,12 @@ public class PaddingInvarianceTests
         AssertSame(loss, gradients, padded, paddedGradients);
     }
 
-    [Fact]
-    public void Extra_padding_changes_no_loss_or_gradient_of_a_bidirectional_tagger()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // with Prev in both directions and the input read elementwise
+    public void Extra_padding_changes_no_loss_or_gradient_of_a_bidirectional_tagger(bool prev)
     {
-        var network = new BiLstmTagger(TopologyData.Vocab, seed: 2).ToDouble();
+        var network = prev ? new BiPrevTagger(TopologyData.Vocab, seed: 2).ToDouble() : new BiLstmTagger(TopologyData.Vocab, seed: 2).ToDouble();
         var tokens = TopologyData.Tokens(23);
         var tags = TopologyData.Tags(24, 4);
         var (loss, gradients) = Run(network.Parameters, () => network.Step(new SequenceBatch(tokens, tags: tags), Pass.Gradients, false));

@@ -28,13 +28,15 @@ public class TopologyGradientCheckTests
     [InlineData("BiLstm")]
     [InlineData("Rnn")]
     [InlineData("BiLinear")]
+    [InlineData("BiPrev")]
     public void Tagger_gradients_match_central_differences(string name)
     {
         SequenceTagger model = name switch
         {
             "BiLstm" => new BiLstmTagger(TopologyData.Vocab, seed: 4),
             "Rnn" => new RnnTagger(TopologyData.Vocab, seed: 5),
-            _ => new BiLinearTagger(TopologyData.Vocab, seed: 8),
+            "BiLinear" => new BiLinearTagger(TopologyData.Vocab, seed: 8),
+            _ => new BiPrevTagger(TopologyData.Vocab, seed: 8),
         };
         var network = model.ToDouble();
         var batch = new SequenceBatch(TopologyData.Tokens(13), tags: TopologyData.Tags(14, model.Tags));

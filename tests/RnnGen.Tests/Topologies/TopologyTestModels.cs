@@ -27,6 +27,12 @@ public partial class BiLstmTagger;
 [Layer(typeof(RnnGen.Tests.Cells.MinGruTest), Hidden = 5)]
 [Layer(typeof(RnnGen.Tests.Cells.QrnnLikeTest), Hidden = 4)]
 public partial class BiLinearTagger;
+/// <summary>Issue 12's inputs in both directions: a QRNN (W * Prev(x)), then an SRU reading its input (the two
+/// directions' 2 x 5 outputs) elementwise; backwards, Prev is the next real token, zero before a row's last.</summary>
+[SequenceTagger(Embedding = 5, Tags = 4, Bidirectional = true)]
+[Layer(typeof(RnnGen.Tests.Cells.Qrnn), Hidden = 5)]
+[Layer(typeof(RnnGen.Tests.Cells.Sru), Hidden = 10)]
+public partial class BiPrevTagger;
 
 [SequenceTagger(Embedding = 3, Tags = 3)]
 [Layer(typeof(RnnGen.Cells.SimpleRnn), Hidden = 6)]
