@@ -13,6 +13,7 @@ public sealed class LanguageModelExportTests
     {
         nameof(GruLm1), nameof(GruLm2), nameof(LstmLm1), nameof(LstmLm2), nameof(RnnLm1), nameof(RnnLm2), nameof(RnnLstmLm2),
         nameof(MinimalLm), nameof(GatedLm), nameof(TwoStatesLm), nameof(NormedLm), nameof(MyGruLm), nameof(ShiftedLm),
+        nameof(MinGruLm), nameof(MinLstmLm), nameof(QrnnLm), nameof(SruLm), nameof(IndRnnLm), nameof(SLstmLm),
     };
 
     internal static LanguageModel Create(string name, int seed = 3)
@@ -32,6 +33,12 @@ public sealed class LanguageModelExportTests
             nameof(NormedLm) => new NormedLm(Vocab, seed),
             nameof(MyGruLm) => new MyGruLm(Vocab, seed),
             nameof(ShiftedLm) => new ShiftedLm(Vocab, seed),
+            nameof(MinGruLm) => new MinGruLm(Vocab, seed),
+            nameof(MinLstmLm) => new MinLstmLm(Vocab, seed),
+            nameof(QrnnLm) => new QrnnLm(Vocab, seed),
+            nameof(SruLm) => new SruLm(Vocab, seed),
+            nameof(IndRnnLm) => new IndRnnLm(Vocab, seed),
+            nameof(SLstmLm) => new SLstmLm(Vocab, seed),
             _ => throw new ArgumentException(name),
         };
         model.Training = false;
