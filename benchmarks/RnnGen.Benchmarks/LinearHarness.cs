@@ -5,10 +5,11 @@ namespace RnnGen.Benchmarks;
 
 /// <summary>
 /// `dotnet run -c Release --project benchmarks/RnnGen.Benchmarks -- linear [--repeats N]`: training tokens/s (a
-/// forward and a backward pass of the recurrence, inputs, parameters and output gradients in float) of minGRU-512
-/// planned as linear scans against the same cell forced onto the step loop ([RecurrentCell(LinearPath = false)]), at
-/// batch 32 x 128 steps and batch 1 x 2,048 steps. The two plans' runs alternate, so a burst of load from other
-/// processes hits both alike; the figures are medians, and the ratio is the linear plan's over the step loop's.
+/// forward and a backward pass of the recurrence, inputs, parameters and output gradients in float) of the 512-wide
+/// built-in cells of issue 12 against Gru-512 and, for the cells planned as linear scans, against the same cell forced
+/// onto the step loop ([RecurrentCell(LinearPath = false)]), at batch 32 x 128 steps and batch 1 x 2,048 steps. Every
+/// cell runs once per round, in turn, so a burst of load from other processes hits them alike; the figures are
+/// medians of the rounds.
 /// </summary>
 public static class LinearHarness
 {
@@ -22,24 +23,35 @@ public static class LinearHarness
         for (int i = 0; i < args.Length; i++)
             if (args[i] == "--repeats" && i + 1 < args.Length) repeats = int.Parse(args[++i]);
         const int size = 512;
-        Console.WriteLine($"minGRU-{size}, {Parallelism.MaxThreads} threads, {repeats} runs per figure (medians), training tokens/s (forward + backward)");
-        Console.WriteLine($"{"shape",-18} {"linear scans",14} {"step loop",14} {"ratio",7}");
+        Console.WriteLine($"{size}-wide cells, input {size}, {Parallelism.MaxThreads} threads, {repeats} rounds (medians), training tokens/s (forward + backward)");
+        Console.WriteLine();
+        Console.WriteLine("| cell | plan | shape | tok/s | x Gru-512 | x the same cell's step loop |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|");
         foreach (var shape in Shapes)
         {
-            var linear = new Case(new MinGruBench(size, size), shape);
-            var loop = new Case(new MinGruBenchStepLoop(size, size), shape);
+            (string Name, IRecurrentCell Cell, int StepLoopOf)[] cells =
+            [
+                ("Gru", new Cells.Gru(size, size), -1),
+                ("MinGru", new Cells.MinGru(size, size), -1),
+                ("MinGru, LinearPath = false", new MinGruBenchStepLoop(size, size), 1),
+                ("MinLstm", new Cells.MinLstm(size, size), -1),
+                ("MinLstm, LinearPath = false", new MinLstmBenchStepLoop(size, size), 3),
+                ("Qrnn", new Cells.Qrnn(size, size), -1),
+            ];
+            var cases = cells.Select(c => new Case(c.Cell, shape)).ToArray();
             // The buffers' growth and the JIT's tiers: the scan kernels are plain methods, promoted after some thirty calls.
-            linear.TokensPerSecond(seconds: 1.0);
-            loop.TokensPerSecond(seconds: 1.0);
-            var a = new List<double>();
-            var b = new List<double>();
+            foreach (var c in cases) c.TokensPerSecond(seconds: 1.0);
+            var samples = cases.Select(_ => new List<double>()).ToArray();
             for (int r = 0; r < repeats; r++)
+                for (int i = 0; i < cases.Length; i++)
+                    samples[i].Add(cases[i].TokensPerSecond());
+            var medians = samples.Select(Median).ToArray();
+            for (int i = 0; i < cells.Length; i++)
             {
-                a.Add(linear.TokensPerSecond());
-                b.Add(loop.TokensPerSecond());
+                string plan = ((RnnGen.Recurrence.IPlannedCell)cells[i].Cell).Plan.Kind.ToString();
+                string versusLoop = cells.Any(c => c.StepLoopOf == i) ? $"{medians[i] / medians[Array.FindIndex(cells, c => c.StepLoopOf == i)]:F2}" : "";
+                Console.WriteLine($"| {cells[i].Name} | {plan} | {shape.Batch} x {shape.Steps} | {medians[i]:F0} | {medians[i] / medians[0]:F2} | {versusLoop} |");
             }
-            double ma = Median(a), mb = Median(b);
-            Console.WriteLine($"{$"{shape.Batch} x {shape.Steps}",-18} {ma,14:F0} {mb,14:F0} {ma / mb,7:F2}");
         }
     }
 
@@ -98,9 +110,9 @@ public static class LinearHarness
     }
 }
 
-/// <summary>minGRU (Feng et al., 2024): planned as linear scans.</summary>
-[RecurrentCell]
-public partial class MinGruBench
+/// <summary>Cells.MinGru on the step loop, for comparison.</summary>
+[RecurrentCell(LinearPath = false)]
+public partial class MinGruBenchStepLoop
 {
     Weight Wz, Wh;
     Bias bz, bh;
@@ -113,17 +125,18 @@ public partial class MinGruBench
     }
 }
 
-/// <summary>The same minGRU on the step loop, for comparison.</summary>
+/// <summary>Cells.MinLstm on the step loop, for comparison.</summary>
 [RecurrentCell(LinearPath = false)]
-public partial class MinGruBenchStepLoop
+public partial class MinLstmBenchStepLoop
 {
-    Weight Wz, Wh;
-    Bias bz, bh;
+    Weight W_if, W_ii, W_ih;
+    Bias b_if, b_ii, b_ih;
 
     Vec Step(Vec x, Vec h)
     {
-        var z = Sigmoid(Wz * x + bz);
-        var candidate = Wh * x + bh;
-        return (1 - z) * h + z * candidate;
+        var f = Sigmoid(W_if * x + b_if);
+        var i = Sigmoid(W_ii * x + b_ii);
+        var candidate = W_ih * x + b_ih;
+        return f / (f + i) * h + i / (f + i) * candidate;
     }
 }
