@@ -80,7 +80,7 @@ public static class LinearHarness
             int rows = shape.Steps * shape.Batch;
             _inputs = Values(random, rows * cell.InputSize);
             _inputGradients = new float[_inputs.Length];
-            _states = Values(random, shape.Batch * cell.HiddenSize);
+            _states = Values(random, cell.StateCount * shape.Batch * cell.HiddenSize); // every state, Prev's too
             _stateGradients = new float[_states.Length];
             _outputs = new float[rows * cell.HiddenSize];
             _outputGradients = Values(random, _outputs.Length);
