@@ -15,7 +15,7 @@ public static partial class RecurrenceDriver
     {
         var plan = buffers.Plan;
         int H = plan.HiddenSize, batch = buffers.Batch, steps = buffers.Steps, rows = steps * batch, width = batch * H;
-        RowSplit.Run(TimeBatch.Parts(rows, H), rows, TimeBatch.Blocks(rows), parameters, default, buffers, Linear<TOperator, T, TV>.Coefficients);
+        OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.Coefficients);
         var scan = Scan(buffers);
         for (int k = 0; k < plan.StateCount; k++)
         {
@@ -26,7 +26,7 @@ public static partial class RecurrenceDriver
         }
         // The output states, from the scans' new values.
         if (plan.HasOutputStates)
-            RowSplit.Run(TimeBatch.Parts(rows, H), rows, TimeBatch.Blocks(rows), parameters, default, buffers, Linear<TOperator, T, TV>.Outputs);
+            OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.Outputs);
     }
 
     /// <summary>
@@ -51,7 +51,7 @@ public static partial class RecurrenceDriver
             if (!finalStateGradients.IsEmpty) CellSupport.AddTo(g.Slice((steps - 1) * width, width), finalStateGradients.Slice(k * width, width));
         }
         if (plan.HasOutputStates)
-            RowSplit.Run(TimeBatch.Parts(rows, H), rows, TimeBatch.Blocks(rows), parameters, default, buffers, Linear<TOperator, T, TV>.OutputAdjoints);
+            OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.OutputAdjoints);
         for (int k = 0; k < plan.StateCount; k++)
         {
             if (plan.IsOutputState(k))
@@ -70,7 +70,7 @@ public static partial class RecurrenceDriver
             scan.Backward(steps, width, buffers.ScanCoefficients(k), g, g, initial);
             if (plan.HasOutputStates) WithoutOwnStep(buffers, k, outputGradients, finalStateGradients);
         }
-        RowSplit.Run(TimeBatch.Parts(rows, H), rows, TimeBatch.Blocks(rows), parameters, default, buffers, Linear<TOperator, T, TV>.Adjoints);
+        OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.Adjoints);
     }
 
     /// <summary>
@@ -95,6 +95,13 @@ public static partial class RecurrenceDriver
         if (state == 0) outputGradients.Slice((steps - 1) * width, width).CopyTo(last);
         else last.Clear();
         if (!finalStateGradients.IsEmpty) CellSupport.AddTo(last, finalStateGradients.Slice(state * width, width));
+    }
+
+    /// <summary>Runs a pass over the rows of every step, cut into TimeBatch's blocks and shared between threads.</summary>
+    private static void OverAllRows<T>(RecurrenceBuffers<T> buffers, ReadOnlySpan<T> parameters, RowSplit.Body<T> body) where T : unmanaged
+    {
+        int rows = buffers.Steps * buffers.Batch;
+        RowSplit.Run(TimeBatch.Parts(rows, buffers.Plan.HiddenSize), rows, TimeBatch.Blocks(rows), parameters, default, buffers, body);
     }
 
     private static LinearScan<T> Scan<T>(RecurrenceBuffers<T> buffers) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
