@@ -25,8 +25,9 @@ internal sealed unsafe class FusedLayerStep : LayerStep
     private readonly RecurrenceBuffers<float> _buffers;
     private readonly Part[] _parts;
 
-    /// <summary>One core's columns and its rows of each product's weights, with the product's scratch rows [batch, rows].</summary>
-    private sealed record Part(int First, int End, QuantizedMatrix[] Weights, float[] Scratch);
+    /// <summary>One core's columns and its rows of each product's weights, with the product's scratch rows [batch, rows]
+    /// and its own buffer for the prepared x (made here, so no thread allocates when it first runs the part).</summary>
+    private sealed record Part(int First, int End, QuantizedMatrix[] Weights, float[] Scratch, QuantizedInput Input);
 
     /// <summary>The step of <paramref name="cell"/> over <paramref name="parameters"/> (its slice of the model's store,
     /// copied), for <paramref name="batch"/> rows, its weights at <paramref name="precision"/>, split for <paramref name="threads"/>.</summary>
@@ -59,7 +60,8 @@ internal sealed unsafe class FusedLayerStep : LayerStep
                 weights[g] = QuantizedMatrix.Create(stacked[g], product.Blocks * H, Columns(product), precision, rows);
                 scratch = Math.Max(scratch, batch * rows.Length);
             }
-            _parts[p] = new Part(first, end, weights, new float[scratch]);
+            var widest = weights.MaxBy(w => w.PaddedColumns);
+            _parts[p] = new Part(first, end, weights, new float[scratch], widest is null ? new QuantizedInput() : QuantizedInput.For(widest));
         }
     }
 
@@ -108,10 +110,10 @@ internal sealed unsafe class FusedLayerStep : LayerStep
             fixed (float* scratch = part.Scratch)
             {
                 if (product.IsInput)
-                    weights.MultiplyRows(x, InputSize, B, scratch, weights.Rows, 0, weights.Rows, accumulate: false);
+                    weights.MultiplyRows(part.Input, x, InputSize, B, scratch, weights.Rows, 0, weights.Rows, accumulate: false);
                 else
                     fixed (float* state = _buffers.States(product.Operand.Index))
-                        weights.MultiplyRows(state, H, B, scratch, weights.Rows, 0, weights.Rows, accumulate: false);
+                        weights.MultiplyRows(part.Input, state, H, B, scratch, weights.Rows, 0, weights.Rows, accumulate: false);
                 // Scatter: scratch [batch, blocks x width] to the plan's layout [batch, blocks x H], block k at k·H + First.
                 var to = _buffers.Products(g);
                 int row = product.Blocks * H;

@@ -129,6 +129,21 @@ internal static unsafe class GemmDriver
         where T : unmanaged => Buffer<T>(ref t_packA, elements, PackABytes);
 
     /// <summary>
+    /// Makes this thread's pack buffers at their full size now. A pool worker does so when it starts: were they made
+    /// at its first packed product instead, a worker that the OS left unscheduled through a warm-up (its parts taken
+    /// over by the caller) would allocate them at some later token, in the middle of a run that allocates nothing.
+    /// </summary>
+    internal static void ReserveBuffers()
+    {
+        Buffer<float>(ref t_packA, 0, PackABytes);
+        Buffer<float>(ref t_packB, 0, PackBBytes);
+    }
+
+    /// <summary>Whether this thread's pack buffers are at their full size (no packed product can grow them).</summary>
+    internal static bool HoldsFullBuffers =>
+        t_packA is { } a && a.Length >= PackABytes + 64 && t_packB is { } b && b.Length >= PackBBytes + 64;
+
+    /// <summary>
     /// The largest blocks of A (MC x KC) and B (KC x NC) any product packs, in float, the smallest element: the sizes
     /// this thread's buffers start at. Grown to each product's need instead, they grew in the middle of a warm run
     /// whenever this thread ran another part of a split product (a worker not scheduled yet, under load): a larger

@@ -218,10 +218,17 @@ internal static class GemmParallel
             _number = number;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"RnnGen GEMM worker {number}" };
             thread.Start();
+            // Returns once the worker holds its buffers, so what it allocates from here on is the work's alone.
+            _ready.Wait();
         }
+
+        private readonly ManualResetEventSlim _ready = new();
 
         private void Loop()
         {
+            GemmDriver.ReserveBuffers();
+            Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+            _ready.Set();
             while (true)
             {
                 long until = Stopwatch.GetTimestamp() + s_spinTicks;

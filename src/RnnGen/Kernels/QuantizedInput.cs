@@ -1,14 +1,20 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using RnnGen.Models;
 
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// One row of x as a product's kernel reads it, in a buffer of the calling thread (grown once, then reused, so
-/// products allocate nothing after the first): padded with zeros to whole chunks, reordered for bf16's even/odd
+/// One row of x as a product's kernel reads it: padded with zeros to whole chunks, reordered for bf16's even/odd
 /// pairs, or quantized to int16 for int8 weights. Every part of a split prepares x itself, from the same values in
 /// the same way, so the parts agree on it without sharing anything.
 /// </summary>
+/// <remarks>
+/// A split product gives each of its parts a buffer of its own, made before the region starts (<see cref="For"/>):
+/// a buffer of the thread instead would be made, and grown, by whichever thread first runs a part, so a pool worker
+/// that was late for the first tokens (its part taken over by the caller) would allocate at a later one. The
+/// thread's buffer (<see cref="ForThread"/>) is only for products on the calling thread alone.
+/// </remarks>
 internal sealed unsafe class QuantizedInput
 {
     [ThreadStatic] private static QuantizedInput? t_current;
@@ -16,7 +22,17 @@ internal sealed unsafe class QuantizedInput
     private float[] _floats = [];
     private short[] _shorts = [];
 
+    /// <summary>The calling thread's buffer, grown at its first use by a wider matrix.</summary>
     public static QuantizedInput ForThread() => t_current ??= new QuantizedInput();
+
+    /// <summary>A buffer that already fits <paramref name="matrix"/>'s rows of x, so its first product allocates nothing.</summary>
+    public static QuantizedInput For(QuantizedMatrix matrix)
+    {
+        var input = new QuantizedInput();
+        if (matrix.Precision == Precision.Int8) input.ShortBuffer(matrix.PaddedColumns);
+        else input.FloatBuffer(matrix.PaddedColumns);
+        return input;
+    }
 
     /// <summary>
     /// The largest |code| of x for int8 products over <paramref name="paddedColumns"/> columns: every sum of

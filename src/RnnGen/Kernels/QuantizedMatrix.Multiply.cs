@@ -17,7 +17,7 @@ public sealed unsafe partial class QuantizedMatrix
     {
         CheckProduct(x.Length, batch, y.Length, firstRow, endRow);
         fixed (float* px = x, py = y)
-            MultiplyRows(QuantizedPaths.Hardware, px, Columns, batch, py, Rows, firstRow, endRow, accumulate);
+            MultiplyRows(QuantizedPaths.Hardware, QuantizedInput.ForThread(), px, Columns, batch, py, Rows, firstRow, endRow, accumulate);
     }
 
     /// <summary>The span form on a chosen path, for tests.</summary>
@@ -25,7 +25,7 @@ public sealed unsafe partial class QuantizedMatrix
     {
         CheckProduct(x.Length, batch, y.Length, firstRow, endRow);
         fixed (float* px = x, py = y)
-            MultiplyRows(path, px, Columns, batch, py, Rows, firstRow, endRow, accumulate);
+            MultiplyRows(path, QuantizedInput.ForThread(), px, Columns, batch, py, Rows, firstRow, endRow, accumulate);
     }
 
     /// <summary>
@@ -33,12 +33,17 @@ public sealed unsafe partial class QuantizedMatrix
     /// parts of a <see cref="QuantizedParts"/> region (spans cannot cross threads): x's rows <paramref name="ldx"/>
     /// floats apart, y's <paramref name="ldy"/>, y[b * ldy + r] for the rows r of the range.
     /// </summary>
-    public void MultiplyRows(float* x, int ldx, int batch, float* y, int ldy, int firstRow, int endRow, bool accumulate)
+    public void MultiplyRows(float* x, int ldx, int batch, float* y, int ldy, int firstRow, int endRow, bool accumulate) =>
+        MultiplyRows(QuantizedInput.ForThread(), x, ldx, batch, y, ldy, firstRow, endRow, accumulate);
+
+    /// <summary>The pointer form with x prepared in <paramref name="input"/>: for a part of a region that owns its buffer
+    /// (a pool worker's thread buffer would be made at whichever token it first runs a part).</summary>
+    internal void MultiplyRows(QuantizedInput input, float* x, int ldx, int batch, float* y, int ldy, int firstRow, int endRow, bool accumulate)
     {
         if (ldx < Columns || ldy < endRow)
             throw new ArgumentException($"Row strides ldx = {ldx}, ldy = {ldy} are shorter than the {Columns} columns of x or the rows up to {endRow} of y.");
         CheckRange(batch, firstRow, endRow);
-        MultiplyRows(QuantizedPaths.Hardware, x, ldx, batch, y, ldy, firstRow, endRow, accumulate);
+        MultiplyRows(QuantizedPaths.Hardware, input, x, ldx, batch, y, ldy, firstRow, endRow, accumulate);
     }
 
     /// <summary>
@@ -50,17 +55,38 @@ public sealed unsafe partial class QuantizedMatrix
     {
         CheckProduct(x.Length, batch, y.Length, 0, Rows);
         int parts = WeightBytes < ParallelMinBytes ? 1 : Math.Min(Parallelism.MaxThreads, Panels);
-        fixed (float* px = x, py = y)
-            QuantizedParts.Run(parts, new SplitProduct(this, px, batch, py, accumulate));
+        // Each part prepares x in a buffer of its own, made here on the caller (at the first call, or when the parts
+        // grow) rather than by whichever thread runs the part. A second thread multiplying by this matrix at the same
+        // time finds the buffers taken and makes its own for that call.
+        var inputs = Interlocked.Exchange(ref _partInputs, null);
+        if (inputs is null || inputs.Length < parts)
+        {
+            var grown = new QuantizedInput[parts];
+            for (int p = 0; p < parts; p++)
+                grown[p] = inputs is not null && p < inputs.Length ? inputs[p] : QuantizedInput.For(this);
+            inputs = grown;
+        }
+        try
+        {
+            fixed (float* px = x, py = y)
+                QuantizedParts.Run(parts, new SplitProduct(this, inputs, px, batch, py, accumulate));
+        }
+        finally
+        {
+            Volatile.Write(ref _partInputs, inputs);
+        }
     }
 
+    /// <summary>The buffers of <see cref="MultiplyParallel"/>'s parts, one per part; null while a call holds them.</summary>
+    private QuantizedInput[]? _partInputs;
+
     /// <summary>One part of <see cref="MultiplyParallel"/>: its rows of the product.</summary>
-    private readonly struct SplitProduct(QuantizedMatrix matrix, float* x, int batch, float* y, bool accumulate) : IPartBody
+    private readonly struct SplitProduct(QuantizedMatrix matrix, QuantizedInput[] inputs, float* x, int batch, float* y, bool accumulate) : IPartBody
     {
         public void Run(int part, int parts)
         {
             var (first, end) = matrix.PartRows(part, parts);
-            matrix.MultiplyRows(QuantizedPaths.Hardware, x, matrix.Columns, batch, y, matrix.Rows, first, end, accumulate);
+            matrix.MultiplyRows(QuantizedPaths.Hardware, inputs[part], x, matrix.Columns, batch, y, matrix.Rows, first, end, accumulate);
         }
     }
 
@@ -87,9 +113,8 @@ public sealed unsafe partial class QuantizedMatrix
     /// </summary>
     // Fully optimised at the first call, as the kernels are: a session's first tokens should not run unoptimised loops.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void MultiplyRows(QuantizedPath path, float* x, int ldx, int batch, float* y, int ldy, int firstRow, int endRow, bool accumulate)
+    internal void MultiplyRows(QuantizedPath path, QuantizedInput input, float* x, int ldx, int batch, float* y, int ldy, int firstRow, int endRow, bool accumulate)
     {
-        var input = QuantizedInput.ForThread();
         float* sums = stackalloc float[PanelRows];
         for (int b = 0; b < batch; b++)
         {

@@ -202,8 +202,54 @@ public class GemmAllocationTests
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - callerBefore + GemmParallel.WorkerAllocatedBytes - workersBefore;
         Assert.Equal(0, allocated);
-        // The worker allocated its pack buffers while warming up: proof that the split path really ran.
-        if (Environment.ProcessorCount > 1)
-            Assert.True(workersBefore > 0, "the product never ran on a worker thread");
+        // Jobs handed to the pool: proof that the split path really ran.
+        if (Parallelism.MaxThreads > 1)
+            Assert.True(GemmParallel.JobsRun > 0, "the product never ran on a worker thread");
+    }
+
+    /// <summary>
+    /// A worker holds its full pack buffers from its start, so no product it runs later allocates. (They were made at
+    /// its first packed product, so a worker the OS left unscheduled through a session's warm-up made them tokens later.)
+    /// </summary>
+    [Fact]
+    public void Every_worker_holds_its_pack_buffers_before_its_first_part()
+    {
+        // 12 parts: more threads than any other test asks for, so workers 8 to 11 are new here.
+        const int threads = 12;
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = threads;
+            var report = new WorkerReport(Environment.CurrentManagedThreadId, new int[threads]);
+            QuantizedParts.Run(threads, report);
+            // Part p ran on worker p (1: full buffers) unless the caller took it over (0); never on one without them (-1).
+            Assert.DoesNotContain(-1, report.Held);
+            Assert.Contains(1, report.Held);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    private readonly struct WorkerReport(int caller, int[] held) : IPartBody
+    {
+        public int[] Held => held;
+
+        public void Run(int part, int parts)
+        {
+            if (Environment.CurrentManagedThreadId != caller)
+            {
+                Volatile.Write(ref held[part], GemmDriver.HoldsFullBuffers ? 1 : -1);
+                return;
+            }
+            // The caller's own part waits (a few seconds at most) for some worker to report, so that a loaded machine
+            // cannot leave every part to the caller before a worker wakes.
+            if (part == 0)
+            {
+                var all = held;
+                SpinWait.SpinUntil(() => all.Any(h => h != 0), TimeSpan.FromSeconds(5));
+            }
+        }
     }
 }

@@ -46,6 +46,66 @@ public class QuantizedPartsTests
         }
     }
 
+    /// <summary>
+    /// Each part of a split product prepares x in the matrix's buffer for that part, made by the caller: a pool worker
+    /// allocates nothing even at a wider matrix's first product. (With a buffer per thread, a worker grew its own at the
+    /// first part it ran, which under load could be any token of a session's run.)
+    /// </summary>
+    [Theory]
+    [InlineData(Precision.Float32)]
+    [InlineData(Precision.BFloat16)]
+    [InlineData(Precision.Int8)]
+    public void A_workers_first_part_of_a_wider_product_allocates_nothing(Precision precision)
+    {
+        // 203 x 400: big enough to split at every precision (int8's 81 KB too).
+        var narrow = QuantizedMatrix.Create(QuantizedReference.Weights(203, 400, 21), 203, 400, precision);
+        // Columns beyond any other test's, so no thread has prepared an x this wide.
+        const int columns = 4099;
+        var wide = QuantizedMatrix.Create(QuantizedReference.Weights(64, columns, 23), 64, columns, precision);
+        int threads = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 8;
+            narrow.MultiplyParallel(QuantizedReference.Input(1, 400, 22), 1, new float[203]);
+            // Every worker multiplies by the narrow matrix once, on its own thread, so what it runs for the first time in
+            // the process (code, statics) is behind it: what is left to see is the buffer of the wider product.
+            var warm = new EveryWorker(narrow, QuantizedReference.Input(1, 400, 22), Environment.CurrentManagedThreadId, new int[8]);
+            QuantizedParts.Run(8, warm);
+            var x = QuantizedReference.Input(1, columns, 24);
+            var y = new float[64];
+            long workers = GemmParallel.WorkerAllocatedBytes, jobs = GemmParallel.JobsRun;
+            wide.MultiplyParallel(x, 1, y);
+            Assert.Equal(jobs + 1, GemmParallel.JobsRun);
+            Assert.Equal(0, GemmParallel.WorkerAllocatedBytes - workers);
+            var whole = new float[64];
+            wide.Multiply(x, 1, whole);
+            Assert.Equal(whole, y);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = threads;
+        }
+    }
+
+    /// <summary>A region whose every worker multiplies by a matrix on its own thread; the caller's part waits for them
+    /// (seconds at most), so that it does not take their parts over before they wake.</summary>
+    private readonly struct EveryWorker(QuantizedMatrix matrix, float[] x, int caller, int[] done) : IPartBody
+    {
+        public void Run(int part, int parts)
+        {
+            if (Environment.CurrentManagedThreadId != caller)
+            {
+                matrix.Multiply(x, 1, new float[matrix.Rows]);
+                Volatile.Write(ref done[part], 1);
+            }
+            else if (part == 0)
+            {
+                var all = done;
+                SpinWait.SpinUntil(() => all.Skip(1).All(d => d == 1), TimeSpan.FromSeconds(5));
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
