@@ -108,6 +108,8 @@ internal sealed partial class CellEmitter
             _w.Line($"//   {StateName(scan.State)}: a = {scan.CoefficientText}, b = {scan.OffsetText}");
         foreach (int k in choice.Outputs)
             _w.Line($"//   {StateName(k)}: computed after the scans, from their new values");
+        foreach (var shift in choice.Shifts)
+            _w.Line($"//   {StateName(shift.State)}: block {shift.Block} of the input's product, of the step before (copied in before the scans)");
         _w.Line("// Forward: the input's products of every step in one product, a and b of every step in one fused pass, then a scan");
         _w.Line("// over time. Backward: a reverse scan for dL/ds (dL/ds_{t-1} = a_t ⊙ dL/ds_t + what reaches s_{t-1} directly), then");
         _w.Line("// the step's backward pass over every step at once.");
@@ -240,6 +242,8 @@ internal sealed partial class CellEmitter
             _w.Line($"    inputElementwise: \"{where.Replace("\\", "\\\\").Replace("\"", "\\\"")}\",");
         string kind = _plan.Recurrence.IsLinear ? "LinearScan" : "StepLoop";
         if (_plan.Recurrence.Outputs.Count > 0) _w.Line($"    outputStates: [{string.Join(", ", _plan.Recurrence.Outputs)}],");
+        if (_plan.Recurrence.Shifts.Count > 0)
+            _w.Line($"    shiftStates: [{string.Join(", ", _plan.Recurrence.Shifts.Select(x => $"new(State: {x.State}, Block: {x.Block})"))}],");
         _w.Line($"    kind: {Recurrence}.RecurrenceKind.{kind}, reason: \"{_plan.Recurrence.Reason.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");");
     }
 }

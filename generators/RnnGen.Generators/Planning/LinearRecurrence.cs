@@ -12,7 +12,9 @@ namespace RnnGen.Generators.Planning;
 /// <c>a ⊙ s + b</c>, where neither <c>a</c> nor <c>b</c> reads any state, or an output state, whose next value reads
 /// states only through the scan states' new values and which no update reads; and the step's only products multiply
 /// the input, with no LayerNorm, so that the coefficients of every step come out of one fused pass over all rows at
-/// once. Anything else keeps the step loop, and the choice says which rule failed where.
+/// once. A state whose next value is one of the input's products (<c>W * Prev(x)</c>'s carried <c>W * x</c>) is a shift:
+/// its value in step t is that product of step t - 1, known before any scan, so a and b may read it. Anything else
+/// keeps the step loop, and the choice says which rule failed where.
 /// </summary>
 internal static class LinearRecurrence
 {
@@ -23,15 +25,30 @@ internal static class LinearRecurrence
         if (cell.InputElementwise is { } where) return RecurrenceChoice.StepLoop($"the step reads its input elementwise ({where})");
         if (cell.StateNames.Count > 64) return RecurrenceChoice.StepLoop("the analysis follows at most 64 states");
         var nodes = cell.Nodes;
-        // Per node, the states it reads (bit k for state k), through any path.
+        // Shifted products: a state whose next value is a product of the input alone (Prev's W * x) is a sequence known
+        // before any scan, the product of the step before, so the other states' coefficients may read it.
+        var input = groups.FirstOrDefault(g => g.Operand < 0);
+        var shifts = new List<ShiftState>();
+        ulong shifted = 0;
+        if (input is not null)
+            for (int k = 1; k < cell.StateNames.Count; k++) // state 0 is the output, which the loss reads: never a shift
+            {
+                int value = Unwrapped(nodes, nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == k).A);
+                int block = input.Products.ToList().IndexOf(value);
+                if (block < 0) continue;
+                shifts.Add(new ShiftState(k, block));
+                shifted |= 1UL << k;
+            }
+        // Per node, the states it reads (bit k for state k), through any path; a shifted product counts as no state.
         var reads = new ulong[nodes.Count];
         foreach (var n in nodes)
-            reads[n.Id] = (n.Kind == NodeKind.State ? 1UL << n.StateIndex : 0) | (n.A >= 0 ? reads[n.A] : 0) | (n.B >= 0 ? reads[n.B] : 0);
+            reads[n.Id] = (n.Kind == NodeKind.State ? (1UL << n.StateIndex) & ~shifted : 0) | (n.A >= 0 ? reads[n.A] : 0) | (n.B >= 0 ? reads[n.B] : 0);
 
         var scans = new List<ScanState>();
         var failures = new Dictionary<int, string>();
         for (int k = 0; k < cell.StateNames.Count; k++)
         {
+            if ((shifted & (1UL << k)) != 0) continue;
             var output = nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == k);
             var split = new AffineSplit(cell, k, reads);
             var (a, b) = split.Of(output.A);
@@ -55,7 +72,7 @@ internal static class LinearRecurrence
             var readsBefore = new ulong[nodes.Count];
             foreach (var n in nodes)
                 readsBefore[n.Id] = newValues.Contains(n.Id) ? 0
-                    : (n.Kind == NodeKind.State ? 1UL << n.StateIndex : 0) | (n.A >= 0 ? readsBefore[n.A] : 0) | (n.B >= 0 ? readsBefore[n.B] : 0);
+                    : (n.Kind == NodeKind.State ? (1UL << n.StateIndex) & ~shifted : 0) | (n.A >= 0 ? readsBefore[n.A] : 0) | (n.B >= 0 ? readsBefore[n.B] : 0);
             ulong readByUpdates = nodes.Where(n => n.Kind == NodeKind.Output).Aggregate(0UL, (m, n) => m | reads[n.A]);
             foreach (int k in failures.Keys.ToList())
             {
@@ -73,11 +90,20 @@ internal static class LinearRecurrence
             return RecurrenceChoice.StepLoop($"the step multiplies a value it computes by a weight ({ExpressionText.Of(nodes[recurrent.Products[0]], cell)}), a product in every step");
         if (passes.Count != 1 || passes[0].Segments.Count != 1)
             return RecurrenceChoice.StepLoop("a LayerNorm's row statistics split the step's fused pass");
-        string reason = outputs.Count == 0
+        string reason = outputs.Count == 0 && shifts.Count == 0
             ? "every state's next value is a ⊙ state + b with a and b free of states, and the only products multiply the input"
-            : $"the next value of {string.Join(" and ", scans.Select(x => cell.StateNames[x.State]))} is a ⊙ state + b with a and b free of states, "
-              + $"{string.Join(" and ", outputs.Select(k => cell.StateNames[k]))} reads only their new values and no update reads it, and the only products multiply the input";
-        return new RecurrenceChoice(true, reason, scans.ToEquatableArray()) { Outputs = outputs.ToEquatableArray() };
+            : $"the next value of {string.Join(" and ", scans.Select(x => cell.StateNames[x.State]))} is a ⊙ state + b with a and b free of states"
+              + (shifts.Count == 0 ? "" : $" (the previous step's {string.Join(" and ", shifts.Select(x => cell.StateNames[x.State]))} are known before the scans)")
+              + (outputs.Count == 0 ? "" : $", {string.Join(" and ", outputs.Select(k => cell.StateNames[k]))} reads only their new values and no update reads it")
+              + ", and the only products multiply the input";
+        return new RecurrenceChoice(true, reason, scans.ToEquatableArray()) { Outputs = outputs.ToEquatableArray(), Shifts = shifts.ToEquatableArray() };
+    }
+
+    /// <summary>A value through any identities: the node that computes it.</summary>
+    private static int Unwrapped(IReadOnlyList<Node> nodes, int id)
+    {
+        while (nodes[id].Kind == NodeKind.Identity) id = nodes[id].A;
+        return id;
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ internal sealed record RecurrenceChoice(bool IsLinear, string Reason, EquatableA
     /// <summary>The output states: computed after the scans from their new values, never read by an update.</summary>
     public EquatableArray<int> Outputs { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>The shifts: states whose next value is block <see cref="ShiftState.Block"/> of the input's product.</summary>
+    public EquatableArray<ShiftState> Shifts { get; init; } = EquatableArray<ShiftState>.Empty;
+
     public static RecurrenceChoice StepLoop(string reason) => new(false, reason, EquatableArray<ScanState>.Empty);
 }
 
@@ -20,3 +23,7 @@ internal sealed record RecurrenceChoice(bool IsLinear, string Reason, EquatableA
 /// state-free nodes, and their DSL text for the comments.
 /// </summary>
 internal sealed record ScanState(int State, Term Coefficient, Term Offset, string CoefficientText, string OffsetText);
+
+/// <summary>A state whose next value is block <paramref name="Block"/> of the input's product: in step t it holds that
+/// product of step t - 1 (its initial value in step 0), which the driver copies in before the scans.</summary>
+internal sealed record ShiftState(int State, int Block);

@@ -15,11 +15,20 @@ public static partial class RecurrenceDriver
     {
         var plan = buffers.Plan;
         int H = plan.HiddenSize, batch = buffers.Batch, steps = buffers.Steps, rows = steps * batch, width = batch * H;
+        // The shifts first: in step t each holds its block of the input's product of step t - 1, which a and b may read.
+        foreach (var shift in plan.Shifts)
+        {
+            var product = buffers.Products(0);
+            var states = buffers.States(shift.State);
+            int stride = plan.Products[0].Blocks * H;
+            for (int r = 0; r < rows; r++)
+                product.Slice(r * stride + shift.Block * H, H).CopyTo(states.Slice((r + batch) * H, H));
+        }
         OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.Coefficients);
         var scan = Scan(buffers);
         for (int k = 0; k < plan.StateCount; k++)
         {
-            if (plan.IsOutputState(k)) continue;
+            if (plan.IsOutputState(k) || plan.IsShiftState(k)) continue;
             // s_t = a_t ⊙ s_{t-1} + b_t: the states buffer holds s_{-1} in its first row and b in the others, which the scan overwrites with s.
             var states = buffers.States(k);
             scan.Forward(steps, width, buffers.ScanCoefficients(k), buffers.ScanOffsets(k), states.Slice(0, width), states.Slice(width, rows * H));
@@ -48,7 +57,9 @@ public static partial class RecurrenceDriver
             var g = buffers.StateAdjoints(k, 0); // [steps, batch, hidden]: local_t, then g_t in place
             if (k == 0) outputGradients.Slice(0, rows * H).CopyTo(g); // the outputs are the first state after each step
             else g.Clear();
-            if (!finalStateGradients.IsEmpty) CellSupport.AddTo(g.Slice((steps - 1) * width, width), finalStateGradients.Slice(k * width, width));
+            // A shift's adjoint stays zero here: the pass below leaves in it what reaches the shift in each step.
+            if (!finalStateGradients.IsEmpty && !plan.IsShiftState(k))
+                CellSupport.AddTo(g.Slice((steps - 1) * width, width), finalStateGradients.Slice(k * width, width));
         }
         if (plan.HasOutputStates)
             OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.OutputAdjoints);
@@ -59,6 +70,7 @@ public static partial class RecurrenceDriver
                 if (!initialStateGradients.IsEmpty) initialStateGradients.Slice(k * width, width).Clear(); // no update reads it
                 continue;
             }
+            if (plan.IsShiftState(k)) continue;
             var g = buffers.StateAdjoints(k, 0);
             Span<T> initial;
             if (initialStateGradients.IsEmpty)
@@ -71,6 +83,29 @@ public static partial class RecurrenceDriver
             if (plan.HasOutputStates) WithoutOwnStep(buffers, k, outputGradients, finalStateGradients);
         }
         OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.Adjoints);
+        foreach (var shift in plan.Shifts)
+            ShiftAdjoints(buffers, shift, finalStateGradients, initialStateGradients);
+    }
+
+    /// <summary>
+    /// A shift's adjoints, after the pass: what reached the shift in step t (the pass left it in the shift's adjoint row
+    /// t, since the adjoint after every step was zero) belongs to its block of the input's product of step t - 1, or to
+    /// the initial state for t = 0; the final state's gradient belongs to that block of the last step.
+    /// </summary>
+    private static void ShiftAdjoints<T>(RecurrenceBuffers<T> buffers, RecurrenceShift shift, ReadOnlySpan<T> finalStateGradients, Span<T> initialStateGradients)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var plan = buffers.Plan;
+        int H = plan.HiddenSize, batch = buffers.Batch, rows = buffers.Steps * batch, width = batch * H, stride = plan.Products[0].Blocks * H;
+        var reached = buffers.StateAdjoints(shift.State, 0);
+        var product = buffers.ProductAdjoints(0);
+        for (int r = 0; r < rows - batch; r++)
+            CellSupport.AddTo(product.Slice(r * stride + shift.Block * H, H), reached.Slice((r + batch) * H, H));
+        if (!finalStateGradients.IsEmpty)
+            for (int b = 0; b < batch; b++)
+                CellSupport.AddTo(product.Slice((rows - batch + b) * stride + shift.Block * H, H), finalStateGradients.Slice(shift.State * width + b * H, H));
+        if (!initialStateGradients.IsEmpty)
+            reached.Slice(0, width).CopyTo(initialStateGradients.Slice(shift.State * width, width));
     }
 
     /// <summary>

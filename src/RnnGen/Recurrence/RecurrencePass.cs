@@ -16,3 +16,12 @@ public readonly record struct RecurrencePass(int Level, int Segments);
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct RecurrenceNorm(int Pass, int Segment, int Input, int AdjointSlot, int Gain);
+
+/// <summary>
+/// A linear plan's shift: state <see cref="State"/>'s next value is block <see cref="Block"/> of the input's product
+/// (the <c>W * x</c> that <c>W * Prev(x)</c> carries), so its value in step t is that block of step t - 1, known before
+/// any scan. The driver copies it in before the coefficients' pass and, backward, adds what reaches it in step t to
+/// that block's adjoint of step t - 1.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct RecurrenceShift(int State, int Block);

@@ -28,7 +28,7 @@ public sealed class RecurrencePlan
 
     private RecurrencePlan(PassRunner runner, string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        string? inputElementwise, int[] outputStates, RecurrenceKind kind, string reason)
+        string? inputElementwise, int[] outputStates, RecurrenceShift[] shiftStates, RecurrenceKind kind, string reason)
     {
         ArgumentNullException.ThrowIfNull(products);
         ArgumentNullException.ThrowIfNull(passes);
@@ -51,12 +51,18 @@ public sealed class RecurrencePlan
         foreach (int k in outputStates)
             if (kind != RecurrenceKind.LinearScan || (uint)k >= (uint)states || k >= 64)
                 throw new ArgumentException($"{cell}: output state {k} is not a state of a linear-scan plan of {states} states.", nameof(outputStates));
+        foreach (var shift in shiftStates)
+            if (kind != RecurrenceKind.LinearScan || shift.State <= 0 || shift.State >= states || shift.State >= 64 || (outputStates.AsSpan().IndexOf(shift.State) >= 0)
+                || products.Length == 0 || !products[0].IsInput || (uint)shift.Block >= (uint)products[0].Blocks)
+                throw new ArgumentException($"{cell}: shift {shift} is not a state (other than the first) of a linear-scan plan and a block of its input's product.", nameof(shiftStates));
         if (kind == RecurrenceKind.LinearScan && inputElementwise is not null)
             throw new ArgumentException($"{cell}: a linear-scan plan does not read its input elementwise ({inputElementwise}).", nameof(kind));
         _runner = runner;
         Kind = kind;
         foreach (int k in outputStates) _outputStates |= 1UL << k;
         HasOutputStates = outputStates.Length > 0;
+        _shifts = shiftStates;
+        foreach (var shift in shiftStates) _shiftStates |= 1UL << shift.State;
         Reason = reason ?? "";
         Cell = cell;
         ReadsInput = inputElementwise is not null;
@@ -82,10 +88,11 @@ public sealed class RecurrencePlan
     /// then read x from <see cref="RecurrenceBuffers{T}.Inputs"/>.</summary>
     public static RecurrencePlan Create<TOperator>(string cell, int input, int hidden, int states, int parameterCount,
         RecurrenceProduct[] products, RecurrencePass[] passes, int saved, int adjointSlots, RecurrenceNorm[] norms, int[] vectors,
-        string? inputElementwise = null, int[]? outputStates = null, RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
+        string? inputElementwise = null, int[]? outputStates = null, RecurrenceShift[]? shiftStates = null,
+        RecurrenceKind kind = RecurrenceKind.StepLoop, string reason = "")
         where TOperator : struct, IRecurrenceOperator =>
         new(new PassRunner<TOperator>(), cell, input, hidden, states, parameterCount, products, passes, saved, adjointSlots, norms, vectors,
-            inputElementwise, outputStates ?? [], kind, reason);
+            inputElementwise, outputStates ?? [], shiftStates ?? [], kind, reason);
 
     public string Cell { get; }
     /// <summary>Whether the recurrence runs as a step loop or as linear scans: the generator's choice.</summary>
@@ -100,6 +107,12 @@ public sealed class RecurrencePlan
     /// <summary>Whether a linear plan has output states.</summary>
     public bool HasOutputStates { get; }
     private readonly ulong _outputStates;
+    /// <summary>A linear plan's shifts: states that hold a block of the input's product of the step before.</summary>
+    public ReadOnlySpan<RecurrenceShift> Shifts => _shifts;
+    private readonly RecurrenceShift[] _shifts;
+    /// <summary>Whether a linear plan's state <paramref name="state"/> is a shift (neither a scan nor an output state).</summary>
+    public bool IsShiftState(int state) => state < 64 && (_shiftStates & (1UL << state)) != 0;
+    private readonly ulong _shiftStates;
     public int InputSize { get; }
     public int HiddenSize { get; }
     public int StateCount { get; }

@@ -26,7 +26,13 @@ namespace RnnGen.Tests.Cells
         //   Vz_xPrev = Vz * x, carried to the next step as its Vz * Prev(x)
         //   Vf_xPrev = Vf * x, carried to the next step as its Vf * Prev(x)
         // Layout: inputs [steps, batch, x], outputs [steps, batch, hidden], states [c, Vz_xPrev, Vf_xPrev] each [batch, hidden].
-        // Plan: a step loop, because a value that reads state Vf_xPrev is multiplied by one that reads state c, in f * c.
+        // Plan: linear scans, no step loop: the next value of c is a ⊙ state + b with a and b free of states (the previous step's Vz_xPrev and Vf_xPrev are known before the scans), and the only products multiply the input. Each state s' = a ⊙ s + b, with
+        //   c: a = f, b = (1 - f) * z
+        //   Vz_xPrev: block 2 of the input's product, of the step before (copied in before the scans)
+        //   Vf_xPrev: block 3 of the input's product, of the step before (copied in before the scans)
+        // Forward: the input's products of every step in one product, a and b of every step in one fused pass, then a scan
+        // over time. Backward: a reverse scan for dL/ds (dL/ds_{t-1} = a_t ⊙ dL/ds_t + what reaches s_{t-1} directly), then
+        // the step's backward pass over every step at once.
 
         private readonly int __input, __hidden;
         private readonly int __at_Wz, __at_Wf, __at_Vz, __at_Vf, __at_bz, __at_bf; // where each field starts in the flat parameter span
@@ -66,7 +72,8 @@ namespace RnnGen.Tests.Cells
                 saved: 0, adjointSlots: 0,
                 norms: [],
                 vectors: [__at_bz, __at_bf],
-                kind: __Recurrence.RecurrenceKind.StepLoop, reason: "a value that reads state Vf_xPrev is multiplied by one that reads state c, in f * c");
+                shiftStates: [new(State: 1, Block: 2), new(State: 2, Block: 3)],
+                kind: __Recurrence.RecurrenceKind.LinearScan, reason: "the next value of c is a ⊙ state + b with a and b free of states (the previous step's Vz_xPrev and Vf_xPrev are known before the scans), and the only products multiply the input");
             // The DSL fields only describe the cell to the generator; touching them here tells the compiler so.
             __Describe(ref Wz); __Describe(ref Wf); __Describe(ref Vz); __Describe(ref Vf);
             __Describe(ref bz); __Describe(ref bf);
@@ -240,6 +247,37 @@ namespace RnnGen.Tests.Cells
                         TV.AddTo(_Grad_bz, _atGrad + _j, d_bz);
                         TV.Store(_dXp, _atXp + 0 * _H + _j, d_Wz_x);
                         TV.AddTo(_dPrev_Vz_xPrev, _b * _H + _j, d_Vz_xPrev);
+                    }
+                }
+            }
+
+            // The scans' coefficients, s' = a ⊙ s + b, of every step at once: rows [firstRow, endRow) of the [steps, batch] sequence batch.
+            //   c: a = f, b = (1 - f) * z
+            [__System.Runtime.CompilerServices.MethodImpl(__System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public static void LinearCoefficients<T, TV>(scoped ref __Recurrence.RecurrenceFrame<T> _f, int _b0, int _b1, int _j0, int _j1) where T : unmanaged, __System.Numerics.IBinaryFloatingPointIeee754<T> where TV : struct, __Kernels.ISimd<TV, T>
+            {
+                int _H = _f.Hidden;
+                var _Xp = _f.Products(0);
+                var _State_Vz_xPrev = _f.States(1); var _State_Vf_xPrev = _f.States(2);
+                var _Vec_bz = _f.Vector(0); var _Vec_bf = _f.Vector(1);
+                var _ScanA_c = _f.ScanCoefficients(0);
+                var _ScanB_c = _f.ScanOffsets(0);
+                for (int _b = _b0; _b < _b1; _b++)
+                {
+                    int _row = _f.Row(_b); // row (t, b) of the [steps, batch] sequence batch
+                    int _atXp = _row * 4 * _H; // row (t, b) of Xp
+                    for (int _j = _j0; _j + TV.Count <= _j1; _j += TV.Count)
+                    {
+                        var Wz_x = TV.Load(_Xp, _atXp + 0 * _H + _j);
+                        var Vz_xPrev = TV.Load(_State_Vz_xPrev, _row * _H + _j);
+                        var bz = TV.Load(_Vec_bz, _j);
+                        var Wf_x = TV.Load(_Xp, _atXp + 1 * _H + _j);
+                        var Vf_xPrev = TV.Load(_State_Vf_xPrev, _row * _H + _j);
+                        var bf = TV.Load(_Vec_bf, _j);
+                        var z = TV.Tanh((Wz_x + Vz_xPrev) + bz);
+                        var f = TV.Sigmoid((Wf_x + Vf_xPrev) + bf);
+                        TV.Store(_ScanA_c, _row * _H + _j, f);
+                        TV.Store(_ScanB_c, _row * _H + _j, ((TV.Constant(1) - f) * z));
                     }
                 }
             }

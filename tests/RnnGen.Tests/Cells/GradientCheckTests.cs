@@ -12,7 +12,7 @@ public class GradientCheckTests
         "MinGruTest", "MinGruStepLoop", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest"];
 
     /// <summary>The cells planned as linear scans (RecurrenceKind.LinearScan).</summary>
-    internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest", "MinGru", "MinLstm"];
+    internal static readonly string[] LinearCells = ["MinGruTest", "ForgetOnlyTest", "TwoScanTest", "QrnnLikeTest", "MinGru", "MinLstm", "Qrnn", "Cells.Qrnn"];
 
     /// <summary>The cells of issue 12 (its operations and its built-in cells), checked over more steps and seeds as well.</summary>
     internal static readonly string[] OperationCells = ["ClippedSoftsignCell", "LogarithmicCell", "Qrnn", "TokenShiftCell", "Sru", "MinGru", "IndRnn", "MinLstm", "Cells.Qrnn", "Cells.Sru", "SLstm"];
@@ -97,6 +97,8 @@ public class GradientCheckTests
     [InlineData("ForgetOnlyTest", 2)]
     [InlineData("TwoScanTest", 3)]
     [InlineData("QrnnLikeTest", 4)]
+    [InlineData("Cells.Qrnn", 5)] // shifts: W * Prev(x) carried across the chunks and in from the initial states
+    [InlineData("Qrnn", 6)]
     public void Linear_cells_match_central_differences_across_scan_chunks(string name, int seed)
     {
         const int input = 3, hidden = 11, batch = 1, steps = 6144;

@@ -15,6 +15,8 @@ public class LinearPlanTests
     [InlineData("ForgetOnlyTest")]
     [InlineData("TwoScanTest")]
     [InlineData("QrnnLikeTest")]
+    [InlineData("Qrnn")]
+    [InlineData("Cells.Qrnn")]
     public void Cells_linear_in_their_states_are_planned_without_a_step_loop(string name)
     {
         var plan = PlanOf(GradientCheckTests.Create(name, 3, 8));
@@ -55,6 +57,20 @@ public class LinearPlanTests
         Assert.Contains("state h is read inside Relu", indRnn.Reason); // Relu(W_ih * x + u * h + b_ih)
     }
 
+    /// <summary>QRNN's gates read x_{t-1} through W * Prev(x), carried as states whose next value is W * x: shifts, known
+    /// before the scan, so c is still a scan and h = o ⊙ c' an output state.</summary>
+    [Fact]
+    public void The_built_in_QRNN_is_a_scan_whose_gates_read_the_shifted_products()
+    {
+        var plan = PlanOf(new RnnGen.Cells.Qrnn(3, 8));
+        Assert.Equal(RecurrenceKind.LinearScan, plan.Kind);
+        Assert.True(plan.IsOutputState(0), "h = o ⊙ c' is computed after the scan");
+        Assert.False(plan.IsOutputState(1) || plan.IsShiftState(1), "c is the scan");
+        // States 2, 3, 4 carry V_iz * x, V_if * x, V_io * x: blocks 3, 4, 5 of [W_iz; W_if; W_io; V_iz; V_if; V_io] * x.
+        Assert.Equal([new RecurrenceShift(2, 3), new RecurrenceShift(3, 4), new RecurrenceShift(4, 5)], plan.Shifts.ToArray());
+        Assert.Contains("known before the scans", plan.Reason);
+    }
+
     [Fact]
     public void The_built_in_cells_keep_the_step_loop()
     {
@@ -76,11 +92,24 @@ public class LinearPlanTests
     [InlineData("Qrnn", 11, 2, 9)]
     [InlineData("Qrnn", 40, 19, 33)]
     [InlineData("Qrnn", 11, 1, 6144)]
+    [InlineData("QrnnWindow", 11, 2, 9)]
+    [InlineData("QrnnWindow", 40, 19, 33)]
+    [InlineData("QrnnWindow", 11, 1, 6144)]
     public void The_scans_compute_what_the_step_loop_computes(string name, int hidden, int batch, int steps)
     {
         const int input = 5;
-        IRecurrentCell linear = name == "MinGru" ? new MinGruTest(input, hidden) : new QrnnLikeTest(input, hidden);
-        IRecurrentCell loop = name == "MinGru" ? new MinGruStepLoop(input, hidden) : new QrnnStepLoop(input, hidden);
+        IRecurrentCell linear = name switch
+        {
+            "MinGru" => new MinGruTest(input, hidden),
+            "Qrnn" => new QrnnLikeTest(input, hidden),
+            _ => new RnnGen.Cells.Qrnn(input, hidden),
+        };
+        IRecurrentCell loop = name switch
+        {
+            "MinGru" => new MinGruStepLoop(input, hidden),
+            "Qrnn" => new QrnnStepLoop(input, hidden),
+            _ => new QrnnWindowStepLoop(input, hidden),
+        };
         Assert.True(PlanOf(linear).IsLinear);
         Assert.False(PlanOf(loop).IsLinear);
         var random = new Random(hidden + batch + steps);

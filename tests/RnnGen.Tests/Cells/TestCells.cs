@@ -263,3 +263,22 @@ public partial class QrnnStepLoop
         return (o * Tanh(cNext), cNext);
     }
 }
+
+/// <summary>The built-in QRNN's step (window 2: every gate reads x_t and x_{t-1}) forced onto the step loop: the reference
+/// for its scan, its output state and its shifts (the W * x of the step before, copied in before the scan).</summary>
+[RecurrentCell(LinearPath = false)]
+public partial class QrnnWindowStepLoop
+{
+    [Packed("weight_ih")] Weight W_iz, W_if, W_io;
+    [Packed("weight_ih_prev")] Weight V_iz, V_if, V_io;
+    [Packed("bias_ih")] Bias b_iz, b_if, b_io;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var z = Tanh(W_iz * x + V_iz * Prev(x) + b_iz);
+        var f = Sigmoid(W_if * x + V_if * Prev(x) + b_if);
+        var o = Sigmoid(W_io * x + V_io * Prev(x) + b_io);
+        var cNext = f * c + (1 - f) * z;
+        return (o * cNext, cNext);
+    }
+}
