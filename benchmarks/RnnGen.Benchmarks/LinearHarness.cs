@@ -25,8 +25,8 @@ public static class LinearHarness
         const int size = 512;
         Console.WriteLine($"{size}-wide cells, input {size}, {Parallelism.MaxThreads} threads, {repeats} rounds (medians), training tokens/s (forward + backward)");
         Console.WriteLine();
-        Console.WriteLine("| cell | plan | shape | tok/s | x Gru-512 | x the same cell's step loop |");
-        Console.WriteLine("|---|---|---|---:|---:|---:|");
+        Console.WriteLine("| cell | plan | shape | tok/s | x Gru-512 | x the same cell's step loop | input products' share |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|");
         foreach (var shape in Shapes)
         {
             (string Name, IRecurrentCell Cell, int StepLoopOf)[] cells =
@@ -37,6 +37,7 @@ public static class LinearHarness
                 ("MinLstm", new Cells.MinLstm(size, size), -1),
                 ("MinLstm, LinearPath = false", new MinLstmBenchStepLoop(size, size), 3),
                 ("Qrnn", new Cells.Qrnn(size, size), -1),
+                ("Qrnn, LinearPath = false", new QrnnBenchStepLoop(size, size), 5),
             ];
             var cases = cells.Select(c => new Case(c.Cell, shape)).ToArray();
             // The buffers' growth and the JIT's tiers: the scan kernels are plain methods, promoted after some thirty calls.
@@ -46,11 +47,22 @@ public static class LinearHarness
                 for (int i = 0; i < cases.Length; i++)
                     samples[i].Add(cases[i].TokensPerSecond());
             var medians = samples.Select(Median).ToArray();
+            // The three products every plan of a cell runs alike (the input's of all steps, and backward the weights'
+            // and the inputs' gradients), timed alone in the same rounds: what no plan of the recurrence can remove.
+            var products = cells.Select(c => new ProductsOnly(c.Cell, (shape.Batch, shape.Steps))).ToArray();
+            var productSamples = products.Select(_ => new List<double>()).ToArray();
+            foreach (var p in products) p.TokensPerSecond(seconds: 0.5);
+            for (int r = 0; r < repeats; r++)
+                for (int i = 0; i < products.Length; i++)
+                    productSamples[i].Add(products[i].TokensPerSecond());
+            var productMedians = productSamples.Select(Median).ToArray();
             for (int i = 0; i < cells.Length; i++)
             {
                 string plan = ((RnnGen.Recurrence.IPlannedCell)cells[i].Cell).Plan.Kind.ToString();
                 string versusLoop = cells.Any(c => c.StepLoopOf == i) ? $"{medians[i] / medians[Array.FindIndex(cells, c => c.StepLoopOf == i)]:F2}" : "";
-                Console.WriteLine($"| {cells[i].Name} | {plan} | {shape.Batch} x {shape.Steps} | {medians[i]:F0} | {medians[i] / medians[0]:F2} | {versusLoop} |");
+                // The share of a call that its input products take: 1 / (1 - share) bounds what any plan of the rest could gain.
+                double share = medians[i] / productMedians[i];
+                Console.WriteLine($"| {cells[i].Name} | {plan} | {shape.Batch} x {shape.Steps} | {medians[i]:F0} | {medians[i] / medians[0]:F2} | {versusLoop} | {share:P0} |");
             }
         }
     }
@@ -110,6 +122,47 @@ public static class LinearHarness
     }
 }
 
+/// <summary>
+/// The input's products of one call of a cell, alone: Xp [rows, blocks x H] = X [rows, input] · Wᵀ forward, and backward
+/// dW = dXpᵀ · X and dX = dXp · W, the GEMMs that the step loop and the linear plan both run, at the same shapes.
+/// </summary>
+internal sealed class ProductsOnly
+{
+    private readonly int _rows, _columns, _input;
+    private readonly float[] _x, _w, _xp, _dw, _dx;
+
+    public ProductsOnly(IRecurrentCell cell, (int Batch, int Steps) shape) : this(cell, shape.Batch * shape.Steps) { }
+
+    private ProductsOnly(IRecurrentCell cell, int rows)
+    {
+        var plan = ((RnnGen.Recurrence.IPlannedCell)cell).Plan;
+        _rows = rows;
+        _input = cell.InputSize;
+        _columns = plan.HasInputProduct ? plan.Products[0].Blocks * cell.HiddenSize : 0;
+        _x = new float[rows * _input];
+        _w = new float[_columns * _input];
+        _xp = new float[rows * _columns];
+        _dw = new float[_columns * _input];
+        _dx = new float[rows * _input];
+        for (int i = 0; i < _x.Length; i++) _x[i] = (i % 7 - 3) * 0.1f;
+        for (int i = 0; i < _w.Length; i++) _w[i] = (i % 5 - 2) * 0.01f;
+    }
+
+    public double TokensPerSecond(double seconds = 0.2)
+    {
+        var watch = Stopwatch.StartNew();
+        int calls = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            RnnGen.Kernels.Gemm.Multiply(false, true, _rows, _columns, _input, _x, _input, _w, _input, _xp, _columns, false);
+            RnnGen.Kernels.Gemm.Multiply(true, false, _columns, _input, _rows, _xp, _columns, _x, _input, _dw, _input, true);
+            RnnGen.Kernels.Gemm.Multiply(false, false, _rows, _input, _columns, _xp, _columns, _w, _input, _dx, _input, false);
+            calls++;
+        }
+        return (double)calls * _rows / watch.Elapsed.TotalSeconds;
+    }
+}
+
 /// <summary>Cells.MinGru on the step loop, for comparison.</summary>
 [RecurrentCell(LinearPath = false)]
 public partial class MinGruBenchStepLoop
@@ -138,5 +191,23 @@ public partial class MinLstmBenchStepLoop
         var i = Sigmoid(W_ii * x + b_ii);
         var candidate = W_ih * x + b_ih;
         return f / (f + i) * h + i / (f + i) * candidate;
+    }
+}
+
+/// <summary>Cells.Qrnn on the step loop, for comparison.</summary>
+[RecurrentCell(LinearPath = false)]
+public partial class QrnnBenchStepLoop
+{
+    [Packed("weight_ih")] Weight W_iz, W_if, W_io;
+    [Packed("weight_ih_prev")] Weight V_iz, V_if, V_io;
+    [Packed("bias_ih")] Bias b_iz, b_if, b_io;
+
+    (Vec h, Vec c) Step(Vec x, Vec h, Vec c)
+    {
+        var z = Tanh(W_iz * x + V_iz * Prev(x) + b_iz);
+        var f = Sigmoid(W_if * x + V_if * Prev(x) + b_if);
+        var o = Sigmoid(W_io * x + V_io * Prev(x) + b_io);
+        var cNext = f * c + (1 - f) * z;
+        return (o * cNext, cNext);
     }
 }
