@@ -16,7 +16,14 @@ using RnnGen.Benchmarks;
 // `-- latency [gru-512|lstm-512x2|word-lstm...] [--precision fp32,bf16,int8] [--tokens N] [--runs N] [--threads N] [--no-onnx] [--no-torch]`:
 // batch-1 µs per token of the Stepper, a session per precision (on --threads, default all) and ONNX Runtime (1 and 2
 // threads) in one process, and ../torch_latency.py (1 and 2 threads).
-// `-- linear [--repeats N]`: training tokens/s of minGRU-512 as linear scans against the step loop, batch 32 x 128 and 1 x 2,048.
+// `-- linear [--repeats N]`: training tokens/s of minGRU-, minLSTM- and QRNN-512 as linear scans against the step loop
+// and GRU-512, batch 32 x 128 and 1 x 2,048, with the share of each call that the input's products take.
+// `-- curves OUT.png TITLE RUN...`: the validation loss of training runs (their loss.csv) against minutes, in one plot.
+if (args.Length > 0 && args[0] == "curves")
+{
+    CurvesPlot.Run(args.Skip(1).ToArray());
+    return;
+}
 if (args.Length > 0 && args[0] == "linear")
 {
     LinearHarness.Run(args.Skip(1).ToArray());

@@ -16,14 +16,7 @@ public static partial class RecurrenceDriver
         var plan = buffers.Plan;
         int H = plan.HiddenSize, batch = buffers.Batch, steps = buffers.Steps, rows = steps * batch, width = batch * H;
         // The shifts first: in step t each holds its block of the input's product of step t - 1, which a and b may read.
-        foreach (var shift in plan.Shifts)
-        {
-            var product = buffers.Products(0);
-            var states = buffers.States(shift.State);
-            int stride = plan.Products[0].Blocks * H;
-            for (int r = 0; r < rows; r++)
-                product.Slice(r * stride + shift.Block * H, H).CopyTo(states.Slice((r + batch) * H, H));
-        }
+        if (plan.Shifts.Length > 0) OverAllRows(buffers, default, Shifted<T>.Values);
         OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.Coefficients);
         var scan = Scan(buffers);
         for (int k = 0; k < plan.StateCount; k++)
@@ -83,29 +76,55 @@ public static partial class RecurrenceDriver
             if (plan.HasOutputStates) WithoutOwnStep(buffers, k, outputGradients, finalStateGradients);
         }
         OverAllRows(buffers, parameters, Linear<TOperator, T, TV>.Adjoints);
-        foreach (var shift in plan.Shifts)
-            ShiftAdjoints(buffers, shift, finalStateGradients, initialStateGradients);
+        // The shifts' adjoints, after the pass: what reached a shift in step t (the pass left it in the shift's adjoint
+        // row t, its adjoint after every step being zero) is the initial state's gradient for t = 0.
+        if (plan.Shifts.Length == 0) return;
+        OverAllRows(buffers, finalStateGradients, Shifted<T>.Adjoints);
+        if (!initialStateGradients.IsEmpty)
+            foreach (var shift in plan.Shifts)
+                buffers.StateAdjoints(shift.State, 0).Slice(0, width).CopyTo(initialStateGradients.Slice(shift.State * width, width));
     }
 
-    /// <summary>
-    /// A shift's adjoints, after the pass: what reached the shift in step t (the pass left it in the shift's adjoint row
-    /// t, since the adjoint after every step was zero) belongs to its block of the input's product of step t - 1, or to
-    /// the initial state for t = 0; the final state's gradient belongs to that block of the last step.
-    /// </summary>
-    private static void ShiftAdjoints<T>(RecurrenceBuffers<T> buffers, RecurrenceShift shift, ReadOnlySpan<T> finalStateGradients, Span<T> initialStateGradients)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <summary>A linear plan's shifts over rows [r0, r1) of every step, as thread bodies (elementwise: any split gives the same bits).</summary>
+    private static class Shifted<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var plan = buffers.Plan;
-        int H = plan.HiddenSize, batch = buffers.Batch, rows = buffers.Steps * batch, width = batch * H, stride = plan.Products[0].Blocks * H;
-        var reached = buffers.StateAdjoints(shift.State, 0);
-        var product = buffers.ProductAdjoints(0);
-        for (int r = 0; r < rows - batch; r++)
-            CellSupport.AddTo(product.Slice(r * stride + shift.Block * H, H), reached.Slice((r + batch) * H, H));
-        if (!finalStateGradients.IsEmpty)
-            for (int b = 0; b < batch; b++)
-                CellSupport.AddTo(product.Slice((rows - batch + b) * stride + shift.Block * H, H), finalStateGradients.Slice(shift.State * width + b * H, H));
-        if (!initialStateGradients.IsEmpty)
-            reached.Slice(0, width).CopyTo(initialStateGradients.Slice(shift.State * width, width));
+        /// <summary>Each shift's block of the input's product of row r, into the shift's state rows one step later.</summary>
+        public static readonly RowSplit.Body<T> Values = (state, part, r0, r1, unused, unusedToo) =>
+        {
+            var buffers = (RecurrenceBuffers<T>)state;
+            var plan = buffers.Plan;
+            int H = plan.HiddenSize, batch = buffers.Batch, stride = plan.Products[0].Blocks * H;
+            var product = buffers.Products(0);
+            foreach (var shift in plan.Shifts)
+            {
+                var states = buffers.States(shift.State);
+                for (int r = r0; r < r1; r++)
+                    product.Slice(r * stride + shift.Block * H, H).CopyTo(states.Slice((r + batch) * H, H));
+            }
+        };
+
+        /// <summary>
+        /// To each shift's block of the input product's adjoint of row r, what reached the shift one step later (row
+        /// r + batch of its adjoint) or, in the last step, the final state's gradient (the
+        /// body's first span).
+        /// </summary>
+        public static readonly RowSplit.Body<T> Adjoints = (state, part, r0, r1, final, unused) =>
+        {
+            var buffers = (RecurrenceBuffers<T>)state;
+            var plan = buffers.Plan;
+            int H = plan.HiddenSize, batch = buffers.Batch, rows = buffers.Steps * batch, width = batch * H, stride = plan.Products[0].Blocks * H;
+            var product = buffers.ProductAdjoints(0);
+            foreach (var shift in plan.Shifts)
+            {
+                var reached = buffers.StateAdjoints(shift.State, 0);
+                for (int r = r0; r < r1; r++)
+                {
+                    var to = product.Slice(r * stride + shift.Block * H, H);
+                    if (r < rows - batch) CellSupport.AddTo(to, reached.Slice((r + batch) * H, H));
+                    else if (!final.IsEmpty) CellSupport.AddTo(to, final.Slice(shift.State * width + (r - (rows - batch)) * H, H));
+                }
+            }
+        };
     }
 
     /// <summary>
