@@ -20,7 +20,9 @@ internal static class SessionAllocation
         }
         // Warm up until three rounds in a row allocate nothing anywhere (as AllocationTests: under load a worker the OS
         // did not schedule may leave its part to the caller, or take its first part, and grow its buffers, late).
-        for (int i = 0, clean = 0; i < 60 && clean < 3; i++)
+        // And for a second at least: the JIT's tiering promotes methods only after 100 ms without new compilations.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0, clean = 0; i < 2000 && (clean < 3 || warm.Elapsed.TotalSeconds < 1); i++)
         {
             long callerBefore = GC.GetAllocatedBytesForCurrentThread(), workersBefore = GemmParallel.WorkerAllocatedBytes;
             Steps();

@@ -246,9 +246,11 @@ public class LinearScanTests
         try
         {
             Parallelism.MaxThreads = 2;
-            // Warm up until three rounds in a row allocate nothing anywhere: a worker the OS did not schedule in time
-            // runs the scan's code for the first time (and so compiles it) only in a later round.
-            for (int i = 0, clean = 0; i < 30 && clean < 3; i++)
+            // Warm up for a second at least, and until three rounds in a row allocate nothing anywhere: a worker the OS
+            // did not schedule in time runs the scan's code for the first time only in a later round, and the JIT's
+            // tiering promotes methods only after 100 ms without new compilations, then some thirty calls.
+            var warm = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 0, clean = 0; i < 2000 && (clean < 3 || warm.Elapsed.TotalSeconds < 1); i++)
             {
                 long callerBefore = GC.GetAllocatedBytesForCurrentThread(), workersBefore = GemmParallel.WorkerAllocatedBytes;
                 scan.Forward(steps, width, af, bf, s0f, states);
