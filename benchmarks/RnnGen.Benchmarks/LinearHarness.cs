@@ -107,18 +107,20 @@ public static class LinearHarness
             _cell.Backward(_parameters, _inputs, _tape, _outputGradients, default, _gradients, _inputGradients, _stateGradients);
         }
 
-        /// <summary>Enough calls for about <paramref name="seconds"/>, timed together.</summary>
-        public double TokensPerSecond(double seconds = 0.2)
+        public double TokensPerSecond(double seconds = 0.2) => LinearHarness.TokensPerSecond(Run, _shape.Steps * _shape.Batch, seconds);
+    }
+
+    /// <summary>Enough calls of <paramref name="run"/> for about <paramref name="seconds"/>, timed together, as tokens per second.</summary>
+    internal static double TokensPerSecond(Action run, int tokensPerCall, double seconds)
+    {
+        var watch = Stopwatch.StartNew();
+        int calls = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
         {
-            var watch = Stopwatch.StartNew();
-            int calls = 0;
-            while (watch.Elapsed.TotalSeconds < seconds)
-            {
-                Run();
-                calls++;
-            }
-            return (double)calls * _shape.Steps * _shape.Batch / watch.Elapsed.TotalSeconds;
+            run();
+            calls++;
         }
+        return (double)calls * tokensPerCall / watch.Elapsed.TotalSeconds;
     }
 }
 
@@ -148,18 +150,13 @@ internal sealed class ProductsOnly
         for (int i = 0; i < _w.Length; i++) _w[i] = (i % 5 - 2) * 0.01f;
     }
 
-    public double TokensPerSecond(double seconds = 0.2)
+    public double TokensPerSecond(double seconds = 0.2) => LinearHarness.TokensPerSecond(Run, _rows, seconds);
+
+    private void Run()
     {
-        var watch = Stopwatch.StartNew();
-        int calls = 0;
-        while (watch.Elapsed.TotalSeconds < seconds)
-        {
-            RnnGen.Kernels.Gemm.Multiply(false, true, _rows, _columns, _input, _x, _input, _w, _input, _xp, _columns, false);
-            RnnGen.Kernels.Gemm.Multiply(true, false, _columns, _input, _rows, _xp, _columns, _x, _input, _dw, _input, true);
-            RnnGen.Kernels.Gemm.Multiply(false, false, _rows, _input, _columns, _xp, _columns, _w, _input, _dx, _input, false);
-            calls++;
-        }
-        return (double)calls * _rows / watch.Elapsed.TotalSeconds;
+        RnnGen.Kernels.Gemm.Multiply(false, true, _rows, _columns, _input, _x, _input, _w, _input, _xp, _columns, false);
+        RnnGen.Kernels.Gemm.Multiply(true, false, _columns, _input, _rows, _xp, _columns, _x, _input, _dw, _input, true);
+        RnnGen.Kernels.Gemm.Multiply(false, false, _rows, _input, _columns, _xp, _columns, _w, _input, _dx, _input, false);
     }
 }
 

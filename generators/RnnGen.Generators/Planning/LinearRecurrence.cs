@@ -25,6 +25,10 @@ internal static class LinearRecurrence
         if (cell.InputElementwise is { } where) return RecurrenceChoice.StepLoop($"the step reads its input elementwise ({where})");
         if (cell.StateNames.Count > 64) return RecurrenceChoice.StepLoop("the analysis follows at most 64 states");
         var nodes = cell.Nodes;
+        // Per state, its next value: the operand of its Output node.
+        var next = new int[cell.StateNames.Count];
+        foreach (var n in nodes)
+            if (n.Kind == NodeKind.Output) next[n.StateIndex] = n.A;
         // Shifted products: a state whose next value is a product of the input alone (Prev's W * x) is a sequence known
         // before any scan, the product of the step before, so the other states' coefficients may read it.
         var input = groups.FirstOrDefault(g => g.Operand < 0);
@@ -33,7 +37,7 @@ internal static class LinearRecurrence
         if (input is not null)
             for (int k = 1; k < cell.StateNames.Count; k++) // state 0 is the output, which the loss reads: never a shift
             {
-                int value = Unwrapped(nodes, nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == k).A);
+                int value = Unwrapped(nodes, next[k]);
                 int block = input.Products.ToList().IndexOf(value);
                 if (block < 0) continue;
                 shifts.Add(new ShiftState(k, block));
@@ -49,9 +53,8 @@ internal static class LinearRecurrence
         for (int k = 0; k < cell.StateNames.Count; k++)
         {
             if ((shifted & (1UL << k)) != 0) continue;
-            var output = nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == k);
             var split = new AffineSplit(cell, k, reads);
-            var (a, b) = split.Of(output.A);
+            var (a, b) = split.Of(next[k]);
             if (split.Failure is { } failure)
             {
                 failures[k] = failure;
@@ -67,7 +70,7 @@ internal static class LinearRecurrence
         var outputs = new List<int>();
         if (failures.Count > 0 && scans.Count > 0)
         {
-            var newValues = new HashSet<int>(scans.Select(scan => nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == scan.State).A));
+            var newValues = new HashSet<int>(scans.Select(scan => next[scan.State]));
             // Per node, the states it reads other than through a scan's new value.
             var readsBefore = new ulong[nodes.Count];
             foreach (var n in nodes)
@@ -76,7 +79,7 @@ internal static class LinearRecurrence
             ulong readByUpdates = nodes.Where(n => n.Kind == NodeKind.Output).Aggregate(0UL, (m, n) => m | reads[n.A]);
             foreach (int k in failures.Keys.ToList())
             {
-                int value = nodes.First(n => n.Kind == NodeKind.Output && n.StateIndex == k).A;
+                int value = next[k];
                 if (readsBefore[value] == 0 && (readByUpdates & (1UL << k)) == 0)
                 {
                     outputs.Add(k);

@@ -18,7 +18,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     private RecurrenceBuffers(RecurrencePlan plan)
     {
         Plan = plan;
-        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length + (plan.ReadsInput ? 1 : 0) + (plan.IsLinear ? plan.StateCount : 0)][];
+        _forward = new T[plan.Products.Length + plan.StateCount + plan.SavedCount + 2 * plan.Norms.Length + (plan.ReadsInput ? 1 : 0) + (plan.IsLinear ? plan.ScanStateCount : 0)][];
         PackedForward = new PackedMatrix<T>[plan.Products.Length][];
         PackedBackward = new PackedMatrix<T>[plan.Products.Length][];
         for (int g = 0; g < plan.Products.Length; g++)
@@ -100,7 +100,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
         for (int n = 0; n < 2 * Plan.Norms.Length; n++) _forward[slot] = tape.Slot(slot++, _rows);
         if (Plan.ReadsInput) _forward[slot] = tape.Slot(slot++, _productLength); // input size = hidden size
         if (Plan.IsLinear)
-            for (int k = 0; k < Plan.StateCount; k++) _forward[slot] = tape.Slot(slot++, _productLength);
+            for (int k = 0; k < Plan.ScanStateCount; k++) _forward[slot] = tape.Slot(slot++, _productLength);
     }
 
     /// <summary>The backward pass's buffers, grown for this shape: product adjoints, two adjoints per state, the
@@ -130,6 +130,8 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     private int StatesAt => Plan.Products.Length;
     private int SavedAt => StatesAt + Plan.StateCount;
     private int NormsAt => SavedAt + Plan.SavedCount;
+    private int InputsAt => NormsAt + 2 * Plan.Norms.Length;
+    private int ScansAt => InputsAt + (Plan.ReadsInput ? 1 : 0);
 
     /// <summary>Product <paramref name="product"/>'s buffer, [steps, batch, blocks x hidden].</summary>
     public Span<T> Products(int product) => _forward[product].AsSpan(0, _productLength * Plan.Products[product].Blocks);
@@ -138,7 +140,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     /// <summary>Saved value <paramref name="value"/>, [steps, batch, hidden].</summary>
     public Span<T> Saved(int value) => _forward[SavedAt + value].AsSpan(0, _productLength);
     /// <summary>A linear plan's scan coefficients a of state <paramref name="state"/>, [steps, batch, hidden].</summary>
-    public Span<T> ScanCoefficients(int state) => _forward[NormsAt + 2 * Plan.Norms.Length + state].AsSpan(0, _productLength);
+    public Span<T> ScanCoefficients(int state) => _forward[ScansAt + Plan.ScanSlot(state)].AsSpan(0, _productLength);
     /// <summary>A linear plan's scan offsets b of state <paramref name="state"/>, [steps, batch, hidden]: the state's
     /// rows after each step, which the scan then overwrites with the states themselves.</summary>
     public Span<T> ScanOffsets(int state) => States(state).Slice(Batch * Plan.HiddenSize, _productLength);
@@ -164,7 +166,7 @@ public sealed class RecurrenceBuffers<T> where T : unmanaged
     /// <summary>The inputs of every step, [steps, batch, input], for a step that reads them elementwise
     /// (<see cref="RecurrencePlan.ReadsInput"/>; input size = hidden size): the driver copies them here, and runtime
     /// code that runs the passes itself fills them as it fills the states.</summary>
-    public Span<T> Inputs => Plan.ReadsInput ? _forward[^1].AsSpan(0, _productLength)
+    public Span<T> Inputs => Plan.ReadsInput ? _forward[InputsAt].AsSpan(0, _productLength)
         : throw new InvalidOperationException($"{Plan.Cell}: its step does not read its input elementwise, so it keeps no copy of the inputs.");
     /// <summary>What the passes add to the inputs' adjoints where a step reads its input elementwise, [steps, batch, input].</summary>
     internal Span<T> InputAdjoints => _adjoints[VectorGradientsAt + 1].AsSpan(0, _productLength);

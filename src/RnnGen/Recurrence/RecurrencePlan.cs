@@ -14,8 +14,9 @@ namespace RnnGen.Recurrence;
 /// tape's slots in this order: each product's [steps, batch, blocks x hidden]; each state's [steps + 1, batch,
 /// hidden] (row block t is the state at the start of step t); each saved value's [steps, batch, hidden]; each
 /// norm's means and reciprocal deviations, [steps, batch] each; then, for a step that reads its input elementwise,
-/// a copy of the inputs, [steps, batch, input], or, for a linear-scan plan (<see cref="Kind"/>; never both), each
-/// state's scan coefficients a, [steps, batch, hidden] (its offsets b are written where the scan leaves the states).
+/// a copy of the inputs, [steps, batch, input]; then, for a linear-scan plan (<see cref="Kind"/>), each scan
+/// state's coefficients a, [steps, batch, hidden] (its offsets b are written where the scan leaves the states; output
+/// states and shifts have none).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RecurrencePlan
@@ -63,6 +64,11 @@ public sealed class RecurrencePlan
         HasOutputStates = outputStates.Length > 0;
         _shifts = shiftStates;
         foreach (var shift in shiftStates) _shiftStates |= 1UL << shift.State;
+        if (kind == RecurrenceKind.LinearScan)
+        {
+            if (states > 64) throw new ArgumentException($"{cell}: a linear-scan plan follows at most 64 states, not {states}.", nameof(states));
+            _scanStates = (states == 64 ? ulong.MaxValue : (1UL << states) - 1) & ~_outputStates & ~_shiftStates;
+        }
         Reason = reason ?? "";
         Cell = cell;
         ReadsInput = inputElementwise is not null;
@@ -113,6 +119,14 @@ public sealed class RecurrencePlan
     /// <summary>Whether a linear plan's state <paramref name="state"/> is a shift (neither a scan nor an output state).</summary>
     public bool IsShiftState(int state) => state < 64 && (_shiftStates & (1UL << state)) != 0;
     private readonly ulong _shiftStates;
+    /// <summary>A linear plan's scan states (neither output states nor shifts): the ones with scan coefficients.</summary>
+    private readonly ulong _scanStates;
+    /// <summary>How many of a linear plan's states are scans, each with a buffer of coefficients.</summary>
+    internal int ScanStateCount => BitOperations.PopCount(_scanStates);
+    /// <summary>Scan state <paramref name="state"/>'s place among the scan states (its coefficients' buffer).</summary>
+    internal int ScanSlot(int state) => state < 64 && (_scanStates & (1UL << state)) != 0
+        ? BitOperations.PopCount(_scanStates & ((1UL << state) - 1))
+        : throw new ArgumentOutOfRangeException(nameof(state), state, $"{Cell}: state {state} is not a scan of a linear plan.");
     public int InputSize { get; }
     public int HiddenSize { get; }
     public int StateCount { get; }
