@@ -246,24 +246,13 @@ public class LinearScanTests
         try
         {
             Parallelism.MaxThreads = 2;
-            // Warm up for a second at least, and until three rounds in a row allocate nothing anywhere: a worker the OS
-            // did not schedule in time runs the scan's code for the first time only in a later round, and the JIT's
-            // tiering promotes methods only after 100 ms without new compilations, then some thirty calls.
-            var warm = System.Diagnostics.Stopwatch.StartNew();
-            for (int i = 0, clean = 0; i < 2000 && (clean < 3 || warm.Elapsed.TotalSeconds < 1); i++)
+            var (caller, workers) = WarmAllocation.After(() =>
             {
-                long callerBefore = GC.GetAllocatedBytesForCurrentThread(), workersBefore = GemmParallel.WorkerAllocatedBytes;
                 scan.Forward(steps, width, af, bf, s0f, states);
                 scan.Backward(steps, width, af, lf, grads, grad0);
-                bool quiet = GC.GetAllocatedBytesForCurrentThread() == callerBefore && GemmParallel.WorkerAllocatedBytes == workersBefore;
-                clean = i >= 1 && quiet ? clean + 1 : 0;
-            }
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            long workers = GemmParallel.WorkerAllocatedBytes;
-            scan.Forward(steps, width, af, bf, s0f, states);
-            scan.Backward(steps, width, af, lf, grads, grad0);
-            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
-            Assert.Equal(workers, GemmParallel.WorkerAllocatedBytes);
+            }, rounds: 1);
+            Assert.Equal(0, caller);
+            Assert.Equal(0, workers);
         }
         finally
         {

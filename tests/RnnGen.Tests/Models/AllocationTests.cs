@@ -36,20 +36,7 @@ public class AllocationTests
             GradientClipping.ClipGlobalNorm(model.Parameters, 1f);
             adam.Step(model.Parameters);
         }
-        // Warm up until a whole step allocates nothing, on the caller or on a worker (at least 3 steps, at most 30):
-        // parts are claimed, so on a loaded machine a worker the OS did not schedule during the first steps takes
-        // its first part of these products later, and grows its thread's pack buffers then.
-        for (int i = 0; i < 30; i++)
-        {
-            long callerBefore = GC.GetAllocatedBytesForCurrentThread(), workersBeforeStep = GemmParallel.WorkerAllocatedBytes;
-            Step();
-            if (i >= 2 && GC.GetAllocatedBytesForCurrentThread() == callerBefore && GemmParallel.WorkerAllocatedBytes == workersBeforeStep)
-                break;
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread(), workersBefore = GemmParallel.WorkerAllocatedBytes;
-        for (int i = 0; i < 5; i++) Step();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before, workers = GemmParallel.WorkerAllocatedBytes - workersBefore;
+        var (allocated, workers) = WarmAllocation.After(Step);
         Assert.Equal(0, allocated);
         Assert.Equal(0, workers);
     }
